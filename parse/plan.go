@@ -105,9 +105,16 @@ type Exec struct {
 	// Depth is the nested-shell depth: 0 for the top-level string, 1 inside
 	// one bash -c / eval / heredoc-to-shell, and so on.
 	Depth int `json:"depth"`
-	// Deletes is set for an Exec synthesised from `find … -delete`
-	// (Name "find", the deletion is the point).
+	// Deletes is set on the `find` Exec whose expression has -delete (the
+	// deletion is the point; its start paths are listed as recursive
+	// WriteDelete writes).
 	Deletes bool `json:"deletes,omitempty"`
+	// Function is set when Name is a shell function that the script defined
+	// earlier (on every path to this command), so bash runs the function
+	// rather than a program. The function body's Execs are listed once,
+	// where it is defined; the call itself is still analysed as if it ran
+	// the program of that name (writes, code texts, nested shells).
+	Function bool `json:"function,omitempty"`
 	// Span covers the whole simple command (or the top-level construct that
 	// contained it, see Span).
 	Span Span `json:"span"`

@@ -52,7 +52,8 @@ type Match struct {
 	// built-in decisions use "default", "unknown", "parse-error", "limit".
 	Rule string `json:"rule"`
 	Tier Tier   `json:"tier"`
-	// Kind is what matched: "exec", "code", "write" or "unknown".
+	// Kind is what matched: "exec", "code", "write", "read" (an argument
+	// naming a path protected with access: any) or "unknown".
 	Kind string `json:"kind"`
 	// Part is the matched part as text: the Exec's argv joined with spaces,
 	// the code text's matched tokens, the written path, or the unknown text.
@@ -71,6 +72,10 @@ type Decision struct {
 	// highest tier, in source order) for convenience.
 	Rule   string `json:"rule"`
 	Reason string `json:"reason"`
+	// Part and Span repeat the deciding match's part and position (empty
+	// when the decision came from the default with nothing to point at).
+	Part string     `json:"part,omitempty"`
+	Span parse.Span `json:"span"`
 	// Deciding is the index in Matches of the deciding match, or -1 when the
 	// decision came from the default with nothing to point at.
 	Deciding int `json:"-"`

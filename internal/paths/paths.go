@@ -15,6 +15,7 @@ package paths
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 )
 
@@ -64,3 +65,19 @@ func SnapshotDir(getenv Getenv) (string, error) { return stateSub(getenv, "snaps
 
 // StorePath is the SQLite database of sessions, approvals and recent writes.
 func StorePath(getenv Getenv) (string, error) { return stateSub(getenv, "rrsh.db") }
+
+// ProjectRoot returns the root of the git work tree containing dir (the
+// nearest ancestor with a .git entry), or dir itself when there is none.
+func ProjectRoot(dir string) string {
+	dir = filepath.Clean(dir)
+	for d := dir; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}

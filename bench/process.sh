@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Whole-process timings, side by side in one hyperfine run each, so the
+# ratios are measured under the same machine load:
+#   rrsh check  vs  bash -c true
+#   rrsh -c X   vs  bare bwrap (the same argv rrsh builds) running bash -c X  vs  bash -c X
+# Usage: bash bench/process.sh [runs]   (needs hyperfine, bwrap)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-200}
+out=${BENCH_OUT:-bench/results}
+mkdir -p "$out"
+go build -o "$out/rrsh" ./cmd/rrsh
+rrsh=$(cd "$out" && pwd)/rrsh
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config" RRSH_SESSION=bench
+cd "$work"
+mkdir project && cd project && git init -q .
+
+hf() { hyperfine -N --warmup 20 --runs "$runs" --export-markdown "$out/$1.md" "${@:2}"; }
+
+hf check "bash -c true" "$rrsh check 'git status'"
+
+for cmd in 'true' 'echo hi | cat'; do
+  name=$(echo "$cmd" | tr -c 'a-z' '_')
+  # The exact jail argv rrsh would use for this command, run bare.
+  mapfile -t argv < <("$rrsh" doctor --argv "$cmd")
+  printf '%q ' "${argv[@]}" > "$work/bare.sh"
+  hf "run_$name" "bash -c '$cmd'" "bash $work/bare.sh" "$rrsh -c '$cmd'"
+done
+
+snap="$HOME/.claude/shell-snapshots/snapshot-bash-bench.sh"
+claude="source $snap 2>/dev/null || true && shopt -u extglob 2>/dev/null || true && eval 'git status' < /dev/null && pwd -P >| /tmp/claude-bench-cwd"
+mapfile -t argv < <("$rrsh" doctor --argv "$claude")
+printf '%q ' "${argv[@]}" > "$work/bare-claude.sh"
+hf run_claude "bash -c \"$claude\"" "bash $work/bare-claude.sh" "$rrsh -c \"$claude\""
+echo "results in $out/*.md"

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package journal
+
+func isTmpfs(string) bool { return false }

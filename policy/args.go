@@ -1,0 +1,209 @@
+package policy
+
+import (
+	"strings"
+
+	"github.com/rrsh/rrsh/parse"
+)
+
+// posArg is one positional (non-option) word after normalisation.
+type posArg struct {
+	val   string
+	word  int  // index of the word it came from, or -1
+	known bool // the word was fully known
+	// aliased is set when val differs from the word as written
+	// (a positional alias or a type/name split).
+	aliased bool
+}
+
+// flagArg is one option after normalisation.
+type flagArg struct {
+	name   string
+	val    string
+	hasVal bool
+	known  bool
+}
+
+// argv is a command line read with the knowledge table: its subcommand,
+// its positionals and its options, each in canonical spelling.
+type argv struct {
+	// sub is the canonical subcommand, or "" for tools without one.
+	sub string
+	// subUnknown is set when the word in the subcommand's place is not
+	// known statically.
+	subUnknown bool
+	// hasSub is set when sub (or subUnknown) came from pos[0].
+	hasSub bool
+	pos    []posArg
+	flags  []flagArg
+	// unknown is set when any word is not known statically.
+	unknown bool
+}
+
+// readArgs reads words as the arguments of a command described by t (nil
+// for a command rrsh knows nothing special about). When presetSub is not
+// empty, the words are read as following that subcommand (for patterns whose
+// first word names a subcommand).
+func readArgs(t *tool, words []parse.Word, presetSub string) argv {
+	var a argv
+	subDone := t == nil || !t.sub
+	if presetSub != "" {
+		a.sub = presetSub
+		subDone = true
+	}
+	runPending := false // "npm run": the next positional is the script
+	endOpts := false
+	var execEnd bool // inside find -exec … ;
+	for i := 0; i < len(words); i++ {
+		w := &words[i]
+		v := w.Value
+		if !w.Known {
+			a.unknown = true
+		}
+		if execEnd {
+			if v == ";" || v == "+" || v == `\;` {
+				execEnd = false
+			}
+			continue
+		}
+		positional := endOpts || v == "" || v == "-" || v[0] != '-'
+		if positional {
+			if t != nil && t.skipPlus && !subDone && len(a.pos) == 0 && strings.HasPrefix(v, "+") {
+				continue
+			}
+			if !subDone {
+				subDone = true
+				a.hasSub = true
+				if !w.Known {
+					a.subUnknown = true
+					a.pos = append(a.pos, posArg{val: v, word: i})
+					continue
+				}
+				s := t.canonSub(v)
+				a.sub = s
+				a.pos = append(a.pos, posArg{val: s, word: i, known: true, aliased: s != v})
+				if has(t.runScript, s) {
+					runPending = true
+				}
+				continue
+			}
+			if runPending {
+				runPending = false
+				// "npm run test" is "npm test": the script becomes the subcommand.
+				a.pos[0] = posArg{val: v, word: i, known: w.Known}
+				a.sub = v
+				a.subUnknown = !w.Known
+				continue
+			}
+			if t != nil {
+				if st, ok := t.subs[a.sub]; ok && st.plusForce && w.Known && len(v) > 1 {
+					switch v[0] {
+					case '+':
+						a.addFlag(t, a.sub, "--force", "", false, true)
+					case ':':
+						a.addFlag(t, a.sub, "--delete", "", false, true)
+					}
+				}
+				if t.splitTypeName && w.Known {
+					if typ, name, ok := strings.Cut(v, "/"); ok && typ != "" && name != "" {
+						ct := t.canonPos(typ)
+						a.pos = append(a.pos, posArg{val: ct, word: i, known: true, aliased: true},
+							posArg{val: name, word: i, known: true, aliased: true})
+						continue
+					}
+				}
+			}
+			cv := t.canonPos(v)
+			a.pos = append(a.pos, posArg{val: cv, word: i, known: w.Known, aliased: cv != v})
+			continue
+		}
+		if v == "--" {
+			endOpts = true
+			continue
+		}
+		if strings.HasPrefix(v, "--") || (t != nil && t.longSingle) {
+			name, val, hasVal := strings.Cut(v, "=")
+			if !hasVal && t.takesValue(a.sub, name, !subDone) && i+1 < len(words) {
+				i++
+				val, hasVal = words[i].Value, true
+				if !words[i].Known {
+					a.unknown = true
+				}
+			}
+			a.addFlag(t, a.sub, name, val, hasVal, w.Known)
+			if t != nil && has(t.execUntil, name) {
+				execEnd = true
+			}
+			if t != nil {
+				if st, ok := t.subs[a.sub]; ok {
+					if ns, ok := st.flagSub[name]; ok && a.hasSub {
+						a.sub = ns
+						a.pos[0].val = ns
+						a.pos[0].aliased = true
+					}
+				}
+			}
+			continue
+		}
+		// A cluster of short options: -rf is -r -f; an option that takes a
+		// value ends the cluster (-C dir, -Cdir, -n5).
+		for j := 1; j < len(v); j++ {
+			c := v[j : j+1]
+			if v[j] >= 0x80 { // not an ASCII letter: keep the rest whole
+				c = v[j:]
+			}
+			opt := "-" + c
+			if t.takesValue(a.sub, opt, !subDone) || t.attachedOnly(opt) {
+				rest := strings.TrimPrefix(v[j+len(c):], "=")
+				switch {
+				case rest != "":
+					a.addFlag(t, a.sub, opt, rest, true, w.Known)
+				case !t.attachedOnly(opt) && i+1 < len(words):
+					i++
+					if !words[i].Known {
+						a.unknown = true
+					}
+					a.addFlag(t, a.sub, opt, words[i].Value, true, w.Known)
+				default:
+					a.addFlag(t, a.sub, opt, "", false, w.Known)
+				}
+				break
+			}
+			a.addFlag(t, a.sub, opt, "", false, w.Known)
+			if len(c) > 1 {
+				break
+			}
+		}
+	}
+	return a
+}
+
+// addFlag appends a flag in its canonical spelling(s).
+func (a *argv) addFlag(t *tool, sub, name, val string, hasVal, known bool) {
+	canon := t.alias(sub, name)
+	if canon == name || !strings.Contains(canon, " ") {
+		a.flags = append(a.flags, flagArg{name: canon, val: val, hasVal: hasVal, known: known})
+		return
+	}
+	for _, c := range strings.Fields(canon) {
+		a.flags = append(a.flags, flagArg{name: c, val: val, hasVal: hasVal, known: known})
+	}
+}
+
+// hasFlag reports whether a holds flag f (and its value, when f has one).
+func (a *argv) hasFlag(f flagArg) bool {
+	for _, g := range a.flags {
+		if g.name == f.name && (!f.hasVal || (g.hasVal && g.val == f.val)) {
+			return true
+		}
+	}
+	return false
+}
+
+// afterSub returns the positionals after the subcommand.
+func (a *argv) afterSub() []posArg {
+	if a.hasSub && len(a.pos) > 0 {
+		return a.pos[1:]
+	}
+	return a.pos
+}
