@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -157,12 +156,24 @@ func (s *Shell) promptTTY(p Prompt) (bool, error) {
 	}
 	defer tty.Close()
 	p.Render(tty)
-	line, err := bufio.NewReader(tty).ReadString('\n')
-	if err != nil && line == "" {
-		fmt.Fprintln(tty)
-		return false, nil
+	// Read one byte at a time: whatever follows the answer on the
+	// terminal is the command's input, not ours.
+	var line []byte
+	b := make([]byte, 1)
+	for len(line) < 64 {
+		n, err := tty.Read(b)
+		if n == 1 {
+			if b[0] == '\n' || b[0] == '\r' {
+				break
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			fmt.Fprintln(tty)
+			return false, nil
+		}
 	}
-	ans := strings.ToLower(strings.TrimSpace(line))
+	ans := strings.ToLower(strings.TrimSpace(string(line)))
 	return ans == "yes" || ans == "y", nil
 }
 

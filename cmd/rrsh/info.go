@@ -95,6 +95,15 @@ func cmdPolicy(c *cli, args []string) int {
 }
 
 func cmdDoctor(c *cli, args []string) int {
+	fs := flag.NewFlagSet("rrsh doctor", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	argv := fs.String("argv", "", "print, one per line, the exact argv rrsh would run for this command string, and exit")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *argv != "" {
+		return c.printArgv(*argv)
+	}
 	w := c.stdout
 	problems := 0
 	bad := func(format string, a ...any) {
@@ -200,4 +209,30 @@ func sameFile(a, b string) bool {
 	fa, err1 := os.Stat(ra)
 	fb, err2 := os.Stat(rb)
 	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// printArgv prints the jail's argv for running src with bash -c, as rrsh
+// would (used to time bare bwrap against rrsh with the same arguments).
+func (c *cli) printArgv(src string) int {
+	cwd, _ := os.Getwd()
+	p, _, err := c.loadPolicy("", cwd)
+	if err != nil {
+		c.errorf("%v", err)
+		return exitConfig
+	}
+	bash, err := findRealShell("bash")
+	if err != nil {
+		c.errorf("%v", err)
+		return exitConfig
+	}
+	cfg, _ := c.jailConfig(p, cwd, paths.ProjectRoot(cwd), c.getenv("HOME"))
+	out, err := cfg.Wrap([]string{bash, "-c", src})
+	if err != nil {
+		c.errorf("%v", err)
+		return exitJail
+	}
+	for _, a := range out {
+		fmt.Fprintln(c.stdout, a)
+	}
+	return 0
 }
