@@ -263,7 +263,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 		var err error
 		man, err = s.snaps.Capture(targets, snapshots.CaptureOptions{
 			ID: res.ID, Session: s.session, Command: src, Cwd: s.cwd, Root: s.root,
-			MaxBytes: s.snapMax, Now: s.now,
+			TempDirs: s.tempDirs(), MaxBytes: s.snapMax, Now: s.now,
 		})
 		var tl *snapshots.TooLargeError
 		switch {
@@ -299,6 +299,12 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 		return res, s.blocked(plan, dec)
 	case policy.Approve:
 		if err := s.approve(ctx, st, h, src, plan, dec, writes, man != nil || len(targets) == 0); err != nil {
+			// It never ran: its pre-images must never be rolled back.
+			if man != nil {
+				if derr := s.snaps.Discard(man.ID); derr != nil {
+					fmt.Fprintf(s.stderr, "rrsh: warning: %v\n", derr)
+				}
+			}
 			return res, err
 		}
 	}
@@ -367,6 +373,16 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 }
 
 func (r *Refusal) withHint(h string) *Refusal { r.Hint = h; return r }
+
+// tempDirs are the temporary directories outside the project whose files
+// are snapshotted too (agents write their cwd files there).
+func (s *Shell) tempDirs() []string {
+	dirs := []string{"/tmp"}
+	if t := s.getenv("TMPDIR"); t != "" && filepath.IsAbs(t) {
+		dirs = append(dirs, filepath.Clean(t))
+	}
+	return dirs
+}
 
 // readSourced reads files named by `source`/`.` so their contents are checked too.
 func readSourced(name string) ([]byte, error) {

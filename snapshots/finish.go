@@ -66,6 +66,9 @@ func (s *Store) Finish(m *Manifest) ([]Change, error) {
 		if err != nil {
 			return State{Path: path, Exists: true, Kind: KindOther}
 		}
+		if mode, ok := acc.orig[path]; ok {
+			st.Mode = mode // opened by Finish itself: record its own mode
+		}
 		return st
 	}
 	var changes []Change

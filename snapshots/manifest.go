@@ -205,3 +205,23 @@ func (s *Store) List() ([]Summary, error) {
 	})
 	return out, errors.Join(errs...)
 }
+
+// Discard removes the manifest of a command that never ran (it was refused
+// after its pre-images were taken), so it is never rolled back. Its blobs
+// stay until GC finds them unreferenced.
+func (s *Store) Discard(id string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	unlock, err := s.lock(false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, p := range []string{s.postPath(id), s.manifestPath(id)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("discard snapshot %s: %w", id, err)
+		}
+	}
+	return syncDir(s.manifestsDir())
+}

@@ -18,7 +18,9 @@ import (
 type RollbackOptions struct {
 	// DryRun computes the report without changing anything.
 	DryRun bool
-	// Force restores paths that changed after the command ended (conflicts).
+	// Force restores paths that changed after the command ended
+	// (conflicts), losing those later changes; beneath a recursive target
+	// this includes removing files that appeared after the command ended.
 	Force bool
 	// Files limits the rollback to these absolute paths and the trees
 	// beneath them.
@@ -312,15 +314,23 @@ func (r *rollback) scan() {
 		if errors.Is(err, fs.ErrPermission) && !r.o.DryRun && r.acc.open(path, r.elevatable) {
 			st, err = observe(path, hash, refs...)
 		}
+		if mode, ok := r.acc.orig[path]; ok {
+			st.Mode = mode // opened by rollback itself: report its own mode
+		}
 		r.cur[path] = st
 		if err != nil {
 			r.cerr[path] = err
 		}
 	}
+	paths := make([]string, 0, len(r.pre))
 	for path := range r.pre {
 		if r.selected(path) {
-			look(path)
+			paths = append(paths, path)
 		}
+	}
+	slices.Sort(paths)
+	for _, path := range paths {
+		look(path)
 	}
 	walked := map[string]bool{}
 	for _, sc := range r.scopes {

@@ -30,6 +30,9 @@ func writeRandom(t testing.TB, path string, n int, seed uint64) {
 // under its final name hashes to that name, every manifest seen parses,
 // and no temporary file is left behind.
 func TestAtomicWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 75 MB")
+	}
 	e := newEnv(t)
 	var stop atomic.Bool
 	var seenBlobs, seenManifests atomic.Int64
@@ -71,7 +74,7 @@ func TestAtomicWrites(t *testing.T) {
 			}
 		}
 	}()
-	for round := range 4 {
+	for round := range 3 {
 		dir := e.path(fmt.Sprintf("r%d", round))
 		writeRandom(t, filepath.Join(dir, "big"), 24<<20, uint64(round))
 		for i := range 100 {
@@ -106,8 +109,8 @@ func TestAtomicWrites(t *testing.T) {
 			t.Errorf("%s has mode %v, want read-only 0400", rel, fi.Mode().Perm())
 		}
 	}
-	if n := countBlobs(t, e.store); n != 4*101 {
-		t.Errorf("%d blobs, want %d", n, 4*101)
+	if n := countBlobs(t, e.store); n != 3*101 {
+		t.Errorf("%d blobs, want %d", n, 3*101)
 	}
 }
 
@@ -309,6 +312,9 @@ func TestGC(t *testing.T) {
 // TestGCConcurrentCapture runs GC with no grace period in a loop while
 // captures run: the store lock must keep every manifest's blobs alive.
 func TestGCConcurrentCapture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs GC in a loop for seconds")
+	}
 	e := newEnv(t)
 	future := func() time.Time { return time.Now().Add(24 * time.Hour) }
 	var stop atomic.Bool
