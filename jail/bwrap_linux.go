@@ -12,6 +12,9 @@ import (
 	"strings"
 )
 
+// testOnlyBwrapPath, when set, replaces the search for bwrap.
+var testOnlyBwrapPath string
+
 // bwrapCandidates are the only places bwrap is looked for. PATH is not
 // consulted: the agent whose commands are jailed controls it.
 var bwrapCandidates = []string{
@@ -96,6 +99,9 @@ func (c Config) bwrapArgs(bw string, p plan, argv []string) []string {
 				a = append(a, "--ro-bind", "/dev/null", m.real)
 			}
 		}
+	}
+	for _, f := range c.files {
+		a = append(a, "--ro-bind", f[1], f[0])
 	}
 	a = append(a, "--setenv", "RRSH_JAILED", "1")
 	if c.cwd != "" {

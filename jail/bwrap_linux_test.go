@@ -199,6 +199,8 @@ func TestWrapErrors(t *testing.T) {
 		{"root is hidden", New(filepath.Join(home, ".ssh"), home, ""), []string{"true"}, "is hidden"},
 		{"root inside hidden", New(filepath.Join(home, ".config/other"), home, "").Hidden(filepath.Join(home, ".config")), []string{"true"}, "inside hidden"},
 		{"zero", Config{}, []string{"true"}, "jail.New"},
+		{"missing cwd", New(filepath.Join(T, "proj"), home, "").Cwd(filepath.Join(T, "proj/missing")), []string{"true"}, "cwd"},
+		{"hidden cwd", New(filepath.Join(T, "proj"), home, "").Cwd(filepath.Join(home, ".ssh")), []string{"true"}, "cwd"},
 	}
 	for _, tt := range tests {
 		if _, err := tt.cfg.Wrap(tt.argv); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -410,7 +412,8 @@ func (s *suite) run(t *testing.T, c *Config, dir, home, op, arg string, tweak fu
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C", envProbeCmd + "=" + op, envProbeArg + "=" + arg}
+	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "LANG=C", envProbeCmd + "=" + op, envProbeArg + "=" + arg,
+		"GORACE=atexit_sleep_ms=0"} // a -race build would otherwise wait a second before exiting
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.user.cred}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -66,7 +66,7 @@
 //
 // Every path is absolute and cleaned. Only paths that exist are mounted
 // (bwrap cannot protect a path that is not there); [Config.String] lists
-// the configured paths that are absent. Symlinks are resolved and the
+// the caller's paths that are absent and counts the absent defaults. Symlinks are resolved and the
 // target is mounted at its own path, where the symlink still points
 // (bwrap cannot mount at a destination whose parents are symlinks, and
 // a mount never lands on a symlink itself). When two entries
@@ -143,6 +143,11 @@
 //     TIOCSTI protection), cannot pin directories (renaming a parent of a
 //     protected path escapes the protection), and does not apply Cwd (set
 //     exec.Cmd.Dir). The profile is golden-tested but only run on macOS.
+//   - When bwrap itself fails (a mount it cannot make, a cwd it cannot
+//     enter), it prints "bwrap: …" on stderr and exits 1, which the caller
+//     cannot tell from the command's own exit 1 by the status alone. Wrap
+//     checks what it can first (paths, the cwd), and Check and Probe catch
+//     a missing bwrap and disabled user namespaces.
 //   - Other operating systems: Wrap, Check and Probe return
 //     [ErrUnavailable].
 package jail

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Network says whether a jailed command shares the host's network.
@@ -29,9 +30,6 @@ const (
 // disabled, or an operating system without a supported sandbox.
 var ErrUnavailable = errors.New("jail unavailable")
 
-// testOnlyBwrapPath, when set, replaces the search for bwrap.
-var testOnlyBwrapPath string
-
 // testOnlySysRoot, when set, prefixes the fixed system paths of the
 // defaults (/tmp, /run/…), so golden tests do not depend on the host.
 var testOnlySysRoot string
@@ -44,9 +42,21 @@ type Config struct {
 	writable, hidden, ro    []string
 	network                 Network
 	terminal                bool
+	files                   [][2]string // {dst, src}: read-only file overlays, mounted last
 }
 
-// New returns the default jail for the project root root (ARCHITECTURE §4):
+// File shows the content of the file src, read-only, at dst inside the
+// jail (both absolute). It is mounted after everything else, so nothing in
+// the configuration can undo it. rrsh uses it to run exactly the script it
+// checked: a checked copy of a script file is mounted over the file, so a
+// change made after the check cannot reach bash. Not supported by the
+// macOS profile (sandbox-exec cannot remount a file).
+func (c Config) File(dst, src string) Config {
+	c.files = append(append([][2]string(nil), c.files...), [2]string{clean(dst), clean(src)})
+	return c
+}
+
+// New returns the default jail for the project root root:
 // the whole filesystem read-only at the same paths; writable: root, tmpdir
 // (when not empty) and /tmp; hidden: credentials, container and session
 // sockets; read-only even inside writable areas: git hooks and config, shell
@@ -425,21 +435,99 @@ func readLink(file, base, prefix string) string {
 	return filepath.Clean(s)
 }
 
-// resolve returns the path with every symlink resolved, and whether it is
-// a directory.
-func resolve(p string) (string, bool, error) {
-	if _, err := os.Lstat(p); err != nil {
-		return "", false, err
+// resolver resolves paths the way filepath.EvalSymlinks does, with fewer
+// system calls: a directory is resolved once for all the paths inside it,
+// and a directory holding many of the paths asked about is listed once
+// instead of looking up each of them.
+type resolver struct {
+	dirs  map[string]resolved        // by the path as given
+	names map[string]map[string]bool // listed directories (resolved path → names)
+	want  map[string]int             // how many lookups each directory will get
+}
+
+type resolved struct {
+	real string
+	dir  bool
+	err  error
+}
+
+// listAt is how many lookups in one directory make listing it cheaper than
+// looking each one up.
+const listAt = 4
+
+func newResolver(paths []string) *resolver {
+	r := &resolver{dirs: map[string]resolved{}, names: map[string]map[string]bool{}, want: map[string]int{}}
+	for _, p := range paths {
+		r.want[filepath.Dir(p)]++
 	}
-	real, err := filepath.EvalSymlinks(p)
+	return r
+}
+
+// resolve returns p with every symlink resolved, and whether it is a
+// directory. p must be absolute and clean.
+func (r *resolver) resolve(p string) (string, bool, error) {
+	if p == "/" {
+		return "/", true, nil
+	}
+	if res, ok := r.dirs[p]; ok {
+		return res.real, res.dir, res.err
+	}
+	parent, base := filepath.Dir(p), filepath.Base(p)
+	preal, pdir, err := r.resolve(parent)
+	if err == nil && !pdir {
+		err = &fs.PathError{Op: "lstat", Path: p, Err: syscall.ENOTDIR}
+	}
+	res := resolved{err: err}
+	if err == nil {
+		res = r.leaf(parent, preal, base, p)
+	}
+	r.dirs[p] = res
+	return res.real, res.dir, res.err
+}
+
+func (r *resolver) leaf(parent, preal, base, p string) resolved {
+	if r.want[parent] >= listAt {
+		names, ok := r.names[preal]
+		if !ok {
+			names = listNames(preal)
+			r.names[preal] = names
+		}
+		if names != nil && !names[base] {
+			return resolved{err: &fs.PathError{Op: "lstat", Path: p, Err: fs.ErrNotExist}}
+		}
+	}
+	full := filepath.Join(preal, base)
+	st, err := os.Lstat(full)
 	if err != nil {
-		return "", false, err
+		return resolved{err: err}
 	}
-	st, err := os.Stat(real)
+	if st.Mode()&fs.ModeSymlink != 0 {
+		if full, err = filepath.EvalSymlinks(full); err != nil {
+			return resolved{err: err}
+		}
+		if st, err = os.Stat(full); err != nil {
+			return resolved{err: err}
+		}
+	}
+	return resolved{real: full, dir: st.IsDir()}
+}
+
+// listNames returns the names in dir, or nil when it cannot be listed.
+func listNames(dir string) map[string]bool {
+	f, err := os.Open(dir)
 	if err != nil {
-		return "", false, err
+		return nil
 	}
-	return real, st.IsDir(), nil
+	defer f.Close()
+	list, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil
+	}
+	names := make(map[string]bool, len(list))
+	for _, n := range list {
+		names[n] = true
+	}
+	return names
 }
 
 // cmpPath orders paths depth first: a directory comes right before
@@ -489,8 +577,14 @@ func (c Config) plan() (plan, error) {
 	}
 	byReal := map[string]int{}
 	var ms []mount
-	for _, e := range c.entries() {
-		real, dir, err := resolve(e.path)
+	es := c.entries()
+	paths := make([]string, len(es))
+	for i, e := range es {
+		paths[i] = e.path
+	}
+	r := newResolver(paths)
+	for _, e := range es {
+		real, dir, err := r.resolve(e.path)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 				return p, fmt.Errorf("jail: %s %s: %w", e.kind, e.path, err)
@@ -499,7 +593,7 @@ func (c Config) plan() (plan, error) {
 				return p, fmt.Errorf("jail: project root: %w", err)
 			}
 			if e.mkdir {
-				if parent, dir, perr := resolve(filepath.Dir(e.path)); perr == nil && dir {
+				if parent, dir, perr := r.resolve(filepath.Dir(e.path)); perr == nil && dir {
 					real := filepath.Join(parent, filepath.Base(e.path))
 					if _, ok := byReal[real]; !ok {
 						byReal[real] = len(ms)
@@ -590,6 +684,17 @@ func (c Config) plan() (plan, error) {
 	}
 	p.mounts = append(kept, pins...)
 	slices.SortFunc(p.mounts, func(a, b mount) int { return cmpPath(a.real, b.real) })
+	if c.cwd != "" {
+		real, _, err := r.resolve(c.cwd)
+		if err != nil {
+			return p, fmt.Errorf("jail: cwd: %w", err)
+		}
+		for _, m := range p.mounts {
+			if m.kind == kindHidden && within(real, m.real) {
+				return p, fmt.Errorf("jail: cwd %s is inside hidden %s", c.cwd, m.real)
+			}
+		}
+	}
 	return p, nil
 }
 
@@ -648,6 +753,9 @@ func (c Config) String() string {
 	}
 	if covered > 0 {
 		fmt.Fprintf(&b, "covered: %d default paths (an enclosing mount already protects them)\n", covered)
+	}
+	for _, f := range c.files {
+		fmt.Fprintf(&b, "file %s: read-only copy of %s\n", quote(f[0]), quote(f[1]))
 	}
 	return b.String()
 }

@@ -11,6 +11,9 @@ import (
 	"strings"
 )
 
+// testOnlyBwrapPath, when set, replaces sandbox-exec's path.
+var testOnlyBwrapPath string
+
 // sandboxExec is the only place sandbox-exec is looked for: PATH is
 // controlled by the agent whose commands are jailed.
 const sandboxExec = "/usr/bin/sandbox-exec"

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rrsh/rrsh/jail"
 	"github.com/rrsh/rrsh/journal"
 	"github.com/rrsh/rrsh/parse"
 	"github.com/rrsh/rrsh/policy"
@@ -19,18 +20,12 @@ import (
 	"github.com/rrsh/rrsh/store"
 )
 
-// Jailer wraps the real shell's argv in a sandbox. jail.Config implements it.
-type Jailer interface {
-	Wrap(argv []string) ([]string, error)
-	String() string
-}
-
 // Shell checks and runs command strings. Build one with [New].
 // The zero value refuses to run anything: it has no policy and no jail.
 type Shell struct {
 	policy       *policy.Policy
 	policySource string
-	jail         Jailer
+	jail         *jail.Config
 	jailName     string // "bwrap", "sandbox-exec", "policy-only: …", "off (unsafe)"
 	unjailed     bool   // run without a jail (policy-only or unsafe opt-out), set explicitly
 	journal      *journal.Journal
@@ -78,8 +73,8 @@ func Policy(p *policy.Policy, source string) Option {
 }
 
 // Jail sets the sandbox commands run in; name is recorded in the journal.
-func Jail(j Jailer, name string) Option {
-	return func(s *Shell) { s.jail, s.jailName, s.unjailed = j, name, false }
+func Jail(cfg jail.Config, name string) Option {
+	return func(s *Shell) { s.jail, s.jailName, s.unjailed = &cfg, name, false }
 }
 
 // Unjailed runs commands without a sandbox. why is recorded in the journal
@@ -327,12 +322,27 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	argv := append([]string{s.shellPath}, inv.Argv(src)...)
 	jailDesc := s.jailName
 	if s.jail != nil {
-		wrapped, err := s.jail.Wrap(argv)
+		cfg := *s.jail
+		if inv.Mode == ModeFile {
+			// bash reads exactly the script that was checked: a private
+			// copy, mounted read-only over the file inside the jail.
+			copyPath, err := s.checkedCopy(src)
+			if err != nil {
+				return res, refuse(StateUnwritable, err, "cannot hold the checked script: %v", err)
+			}
+			defer os.Remove(copyPath)
+			file := inv.File
+			if !filepath.IsAbs(file) {
+				file = filepath.Join(s.cwd, file)
+			}
+			cfg = cfg.File(file, copyPath)
+		}
+		wrapped, err := cfg.Wrap(argv)
 		if err != nil {
 			return res, refuse(JailUnavailable, err, "cannot build the jail: %v", err)
 		}
 		argv = wrapped
-		jailDesc = s.jail.String()
+		jailDesc = cfg.String()
 	} else if !strings.HasPrefix(s.jailName, "policy-only") {
 		fmt.Fprintf(s.stderr, "rrsh: warning: running without a jail (%s)\n", s.jailName)
 	}
@@ -373,6 +383,41 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 }
 
 func (r *Refusal) withHint(h string) *Refusal { r.Hint = h; return r }
+
+// checkedCopy writes src to a private file in rrsh's state directory, which
+// jailed commands cannot write.
+func (s *Shell) checkedCopy(src string) (string, error) {
+	dir := filepath.Join(s.snapsDir(), "..", "scripts")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, "script-*")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.WriteString(src); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	// Readable by the command (bash must read it); never writable.
+	if err := os.Chmod(f.Name(), 0o400); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+func (s *Shell) snapsDir() string {
+	if s.snaps != nil {
+		return s.snaps.Dir()
+	}
+	return os.TempDir()
+}
 
 // tempDirs are the temporary directories outside the project whose files
 // are snapshotted too (agents write their cwd files there).
