@@ -91,7 +91,9 @@ func Snapshots(st *snapshots.Store, maxBytes int64) Option {
 	return func(s *Shell) { s.snaps, s.snapMax = st, maxBytes }
 }
 
-// Store sets how to open the sessions and approvals store (opened lazily).
+// Store sets how to open the sessions and approvals store. It is opened
+// only for commands that are not blocked; the caller owns the store and
+// closes it (or, in a short-lived process, lets exit close it).
 func Store(open func() (*store.Store, error)) Option { return func(s *Shell) { s.openStore = open } }
 
 // Program sets the absolute path of the real shell.
@@ -240,7 +242,6 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 		if err != nil {
 			return res, refuse(StateUnwritable, err, "cannot open the session store: %v", err)
 		}
-		defer st.Close()
 	}
 
 	targets := snapshotTargets(plan, s.cwd, s.root, s.home)
@@ -314,9 +315,6 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 				return res, refuse(StateUnwritable, err, "cannot update the session store: %v", err)
 			}
 		}
-		// The store is not needed while the command runs.
-		st.Close()
-		st = nil
 	}
 
 	argv := append([]string{s.shellPath}, inv.Argv(src)...)

@@ -54,9 +54,10 @@
 // BEGIN IMMEDIATE transaction (the driver's _txlock=immediate): it takes
 // the write lock before it reads, so it never has to upgrade a read lock,
 // the one case where SQLite reports SQLITE_BUSY without waiting. Single
-// writing statements (ConsumeGrant, the once-grant use in Wait) take the
-// lock for the whole statement, which makes them atomic: of many
-// concurrent consumers of one grant exactly one gets it.
+// writing statements (Touch, ConsumeGrant, the once-grant use in Wait,
+// RecordWrites of one path) take the lock for the whole statement, which
+// makes them atomic: of many concurrent consumers of one grant exactly one
+// gets it.
 //
 // The -wal and -shm files are kept between processes (SQLite's
 // persistent-WAL mode), so a process that closes the last connection
@@ -64,9 +65,9 @@
 // them again. New files are created 0600 in a 0700 directory.
 //
 // Open fails on a store it cannot write (read-only file, directory or
-// mount): it checks access(2) on the directory and the file and takes the
-// write lock once, so callers fail closed. [OpenReadOnly] is for listing
-// and refuses every write.
+// mount): it checks access(2) on the directory and the database files and
+// asks SQLite whether it opened the file read-only, so callers fail
+// closed. [OpenReadOnly] is for listing and refuses every write.
 //
 // # Sessions and conflicts
 //
@@ -113,6 +114,12 @@
 //     one per other session and written path; RecordWrites, Conflicts and
 //     Lock take at most 4096 paths.
 //   - Wait polls (one primary-key query every 25 ms); it is not notified.
+//   - When the last connection to the database closes, SQLite checkpoints
+//     the WAL into the database file, with two fsyncs. A lone rrsh
+//     process, the usual case for one agent, pays that on every command
+//     (about 1 ms of CPU, plus the disk's fsync latency); the driver offers
+//     no way to skip the checkpoint on close
+//     (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE).
 //   - With synchronous=NORMAL the last commits before a power loss (not a
 //     process crash) may be lost; an approval lost that way is simply asked
 //     again.

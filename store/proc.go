@@ -1,3 +1,5 @@
+//go:build unix
+
 package store
 
 import (
@@ -30,3 +32,7 @@ func alive(pid int, start int64, boot string) bool {
 	}
 	return true
 }
+
+// accessWritable is access(path, W_OK): whether this process may write
+// path (root may write anything on a writable file system).
+func accessWritable(path string) error { return unix.Access(path, unix.W_OK) }

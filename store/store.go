@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/sys/unix"
 	"modernc.org/sqlite"
 )
 
@@ -81,7 +80,7 @@ func Open(path string) (*Store, error) {
 	// get by without, so check explicitly: a read-only state directory
 	// means the store must not be written.
 	for _, p := range []string{filepath.Dir(abs), abs, abs + "-wal", abs + "-shm"} {
-		err := unix.Access(p, unix.W_OK)
+		err := accessWritable(p)
 		if err != nil && !(errors.Is(err, fs.ErrNotExist) && p != abs) {
 			return nil, fmt.Errorf("store: %s is not writable: %w", p, err)
 		}

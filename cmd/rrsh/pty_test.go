@@ -208,3 +208,48 @@ func TestPTYApprovalPrompt(t *testing.T) {
 		t.Errorf("exit status %d, want 0", code)
 	}
 }
+
+// With a terminal on stdin only (output redirected), the command runs in a
+// new session (no TIOCSTI into the terminal); an interrupt still stops it:
+// rrsh forwards SIGINT and the jail takes the command down with it.
+func TestTTYStdinInterrupt(t *testing.T) {
+	requireJail(t)
+	rrsh, err := exec.LookPath("rrsh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	dir := t.TempDir()
+	cmd := exec.Command(rrsh, "-c", "echo ready; sleep 30; echo not-reached")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "RRSH_SESSION=tty-test"}
+	cmd.Stdin = tty
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != "ready\n" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	start := time.Now()
+	cmd.Process.Signal(unix.SIGINT)
+	rest, _ := io.ReadAll(out)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("rrsh exited with %v, want status 130", err)
+	}
+	if strings.Contains(string(rest), "not-reached") || time.Since(start) > 20*time.Second {
+		t.Errorf("the command went on after the interrupt: %q", rest)
+	}
+}
