@@ -46,6 +46,10 @@ type argv struct {
 // first word names a subcommand).
 func readArgs(t *tool, words []parse.Word, presetSub string) argv {
 	var a argv
+	if len(words) > 0 {
+		a.pos = make([]posArg, 0, len(words)+1)
+		a.flags = make([]flagArg, 0, len(words)+1)
+	}
 	subDone := t == nil || !t.sub
 	if presetSub != "" {
 		a.sub = presetSub
@@ -175,6 +179,15 @@ func readArgs(t *tool, words []parse.Word, presetSub string) argv {
 			}
 		}
 	}
+	if t != nil && t.configAlias != "" && a.hasSub && !a.subUnknown {
+		// git -c alias.NAME=… makes NAME mean anything.
+		for _, f := range a.flags {
+			if f.name == t.configAlias && f.hasVal && strings.HasPrefix(f.val, "alias."+a.sub+"=") {
+				a.subUnknown = true
+				a.unknown = true
+			}
+		}
+	}
 	return a
 }
 
@@ -190,14 +203,19 @@ func (a *argv) addFlag(t *tool, sub, name, val string, hasVal, known bool) {
 	}
 }
 
-// hasFlag reports whether a holds flag f (and its value, when f has one).
-func (a *argv) hasFlag(f flagArg) bool {
+// hasFlag reports whether a holds flag f (and its value, when f has one),
+// and whether it is certain: a flag read from a word that is not known
+// statically (-$X) only may be there.
+func (a *argv) hasFlag(f flagArg) (found, certain bool) {
 	for _, g := range a.flags {
 		if g.name == f.name && (!f.hasVal || (g.hasVal && g.val == f.val)) {
-			return true
+			if g.known {
+				return true, true
+			}
+			found = true
 		}
 	}
-	return false
+	return found, false
 }
 
 // afterSub returns the positionals after the subcommand.

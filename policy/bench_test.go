@@ -1,8 +1,11 @@
 package policy
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/rrsh/rrsh/examples"
 
 	"github.com/rrsh/rrsh/parse"
 )
@@ -90,5 +93,20 @@ func BenchmarkDecide(b *testing.B) {
 				p.Decide(plan, testEnv)
 			}
 		})
+	}
+}
+
+// BenchmarkLoad measures loading default.yaml, which rrsh does for every
+// command it checks (its tests: section runs on every load).
+func BenchmarkLoad(b *testing.B) {
+	data, err := fs.ReadFile(examples.FS, "default.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load("default.yaml", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

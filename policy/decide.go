@@ -48,6 +48,7 @@ type decider struct {
 	unknownArgs []bool
 	matches     []Match
 	cands       []patRef // scratch for exec
+	safe        []int8   // per dirs entry: 1 read-safe, -1 not, 0 not yet known
 }
 
 func (dc *decider) prepare() {
@@ -180,7 +181,7 @@ func (dc *decider) exec(i int) {
 		if !hit && candPat != nil && cand.score > mayScore {
 			mayScore = cand.score
 			may = &Match{Rule: r.name, Tier: Approve, Kind: "exec", Part: part, Exec: i, Span: e.Span,
-				Reason: mayReason(r, candPat, part, e, candWhy)}
+				Reason: mayReason(r, part, e, candWhy)}
 		}
 	}
 	if may != nil {
@@ -292,7 +293,16 @@ func placeholder(e *parse.Exec, w *parse.Word) bool {
 // relMay reports whether a relative path, from a directory not known
 // statically, may fall under one of the rule's paths.
 func (dc *decider) relMay(r *rule, rel string) bool {
-	for _, g := range r.paths {
+	if rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
+		return true
+	}
+	last, _ := lastElem(rel)
+	for _, g := range r.byLast[last] {
+		if dc.pl.relMay(g, rel) {
+			return true
+		}
+	}
+	for _, g := range r.lastOther {
 		if dc.pl.relMay(g, rel) {
 			return true
 		}
@@ -387,33 +397,49 @@ func (dc *decider) writes() {
 	if len(dc.p.protects) == 0 {
 		return
 	}
+	gs := &dc.p.writeSet
+	best := make([]matchKind, len(dc.p.protects))
+	var ts []target
+	var cand []int32
 	for j := range dc.plan.Writes {
 		wr := &dc.plan.Writes[j]
 		if wr.Exec >= 0 && wr.Exec < len(dc.plan.Execs) && dc.plan.Execs[wr.Exec].Remote {
 			continue
 		}
-		for _, pr := range dc.p.protects {
-			best := noMatch
-			for _, d := range dc.targetDirs(&wr.Path) {
-				t := dc.pl.resolveWord(&wr.Path, d)
-				for _, g := range pr.paths {
-					if k := dc.pl.hit(g, t, wr.Recursive); k > best {
-						best = k
-					}
+		ts = ts[:0]
+		for _, d := range dc.targetDirs(&wr.Path) {
+			ts = append(ts, dc.pl.resolveWord(&wr.Path, d))
+		}
+		clear(best)
+		hit := false
+		for ti := range ts {
+			cand = gs.candidates(cand[:0], &dc.pl, &ts[ti])
+			for _, gi := range cand {
+				o := gs.owner[gi]
+				if best[o] == isMatch {
+					continue
+				}
+				if k := dc.pl.hit(gs.globs[gi], ts[ti], wr.Recursive); k > best[o] {
+					best[o], hit = k, true
 				}
 			}
-			if best == noMatch {
+		}
+		if !hit {
+			continue
+		}
+		for pi, pr := range dc.p.protects {
+			if best[pi] == noMatch {
 				continue
 			}
 			tier := pr.tier
-			if best == mayMatch {
+			if best[pi] == mayMatch {
 				if tier == Allow {
 					continue
 				}
 				tier = Approve
 			}
 			dc.add(Match{Rule: pr.name, Tier: tier, Kind: "write", Part: wr.Path.Value, Exec: wr.Exec, Span: wr.Span,
-				Reason: protectReason(pr, tier, wr.Path.Value, "write"+kindSuffix(wr.Kind), best == mayMatch)})
+				Reason: protectReason(pr, tier, wr.Path.Value, "write"+kindSuffix(wr.Kind), best[pi] == mayMatch)})
 		}
 	}
 }
@@ -431,30 +457,34 @@ func kindSuffix(k parse.WriteKind) string {
 // reads checks the words of every Exec against protect entries with
 // access: any.
 func (dc *decider) reads() {
-	var prs []*protect
-	for _, pr := range dc.p.protects {
-		if pr.any {
-			prs = append(prs, pr)
-		}
-	}
-	if len(prs) == 0 {
+	gs := &dc.p.readSet
+	if len(gs.globs) == 0 {
 		return
 	}
+	var ts []target
+	var cand []int32
 	for i := range dc.plan.Execs {
 		e := &dc.plan.Execs[i]
 		if e.Remote || !e.NameKnown {
 			continue
 		}
-		var done uint64 // bit k: prs[k] matched already (entries past 64 are never marked)
+		var done uint64 // bit k: protect entry k matched this Exec already (past 64: never marked)
 		check := func(v string, known, tilde bool) {
-			for k, pr := range prs {
-				if k < 64 && done&(1<<k) != 0 {
-					continue
-				}
-				if dc.readHit(pr, v, known, tilde) {
-					if k < 64 {
-						done |= 1 << k
+			ts = dc.resolveAll(ts[:0], v, known, tilde)
+			for ti := range ts {
+				cand = gs.candidates(cand[:0], &dc.pl, &ts[ti])
+				for _, gi := range cand {
+					o := gs.owner[gi]
+					if o < 64 && done&(1<<o) != 0 {
+						continue
 					}
+					if dc.pl.hit(gs.globs[gi], ts[ti], false) != isMatch {
+						continue
+					}
+					if o < 64 {
+						done |= 1 << o
+					}
+					pr := dc.p.protects[o]
 					dc.add(Match{Rule: pr.name, Tier: pr.tier, Kind: "read", Part: v, Exec: i, Span: e.Span,
 						Reason: protectReason(pr, pr.tier, v, "use", false)})
 				}
@@ -505,26 +535,44 @@ func pathCandidates(v string) ([4]string, int) {
 	return out, n
 }
 
-func (dc *decider) readHit(pr *protect, v string, known, tilde bool) bool {
+// resolveAll resolves a path named in an argument against every directory
+// it may be relative to, keeping only what resolves. A plain relative path
+// (no "..") from a directory no read-protected path can be in is skipped.
+func (dc *decider) resolveAll(ts []target, v string, known, tilde bool) []target {
 	dirs := dc.dirs
-	if strings.HasPrefix(v, "/") || tilde {
+	rel := !strings.HasPrefix(v, "/") && !tilde
+	if !rel {
 		dirs = dc.dirs[:1]
 	}
-	for _, d := range dirs {
-		if d == "" {
+	plain := rel && known && !strings.Contains(v, "..")
+	for di, d := range dirs {
+		if d == "" || plain && dc.readSafe(di) {
 			continue
 		}
-		t := dc.pl.resolve(v, known, tilde, !known, d)
-		if t.unknown {
-			continue
+		if t := dc.pl.resolve(v, known, tilde, !known, d); !t.unknown {
+			ts = append(ts, t)
 		}
-		for _, g := range pr.paths {
-			if dc.pl.hit(g, t, false) == isMatch {
-				return true
+	}
+	return ts
+}
+
+// readSafe reports whether no path protected from reads can be at or below
+// dc.dirs[i] (so a relative path without ".." from there cannot name one).
+func (dc *decider) readSafe(i int) bool {
+	if dc.safe == nil {
+		dc.safe = make([]int8, len(dc.dirs))
+	}
+	if dc.safe[i] == 0 {
+		dc.safe[i] = 1
+		d := dc.dirs[i]
+		for _, g := range dc.p.readSet.globs {
+			if b := dc.pl.absBase(g); isAncestor(b, d) || isAncestor(d, b) {
+				dc.safe[i] = -1
+				break
 			}
 		}
 	}
-	return false
+	return dc.safe[i] > 0
 }
 
 // unknowns decides the plan's Unknowns.
@@ -541,8 +589,12 @@ func (dc *decider) unknowns() {
 			dc.add(Match{Rule: "limit", Tier: t, Kind: "unknown", Part: shorten(u.Text), Exec: u.Exec, Span: u.Span,
 				Reason: fmt.Sprintf("%s: %s; rrsh did not analyse the rest, so split the command into smaller ones", verb(t), lowerFirst(u.Reason))})
 		default:
+			what := ""
+			if u.Text != "" {
+				what = "`" + shorten(u.Text) + "`: "
+			}
 			dc.add(Match{Rule: "unknown", Tier: ut, Kind: "unknown", Part: shorten(u.Text), Exec: u.Exec, Span: u.Span,
-				Reason: fmt.Sprintf("%s: `%s`: %s; write it out literally so that it can be checked", verb(ut), shorten(u.Text), lowerFirst(u.Reason))})
+				Reason: fmt.Sprintf("%s: %s%s; write it out literally so that it can be checked", verb(ut), what, lowerFirst(u.Reason))})
 		}
 	}
 }
@@ -674,7 +726,7 @@ func ruleReason(r *rule, pat, part, target string) string {
 	return b.String()
 }
 
-func mayReason(r *rule, cp *cmdPattern, part string, e *parse.Exec, target string) string {
+func mayReason(r *rule, part string, e *parse.Exec, target string) string {
 	unknown := target
 	if unknown == "" {
 		for _, a := range e.Args {

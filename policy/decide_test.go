@@ -195,6 +195,24 @@ var seedCases = []decideCase{
 	{`rm -r "${F:--f}" x`, Approve, "blocklist:rm -rf"},
 	{"git $SUB --force", Approve, "blocklist:push --force"},
 	{"git status $X", Allow, ""},
+	{"rm -${X:-rf} x", Approve, "blocklist:rm -rf"},
+	{"A='-r -f'; rm $A x", Block, "blocklist:rm -rf"},
+	{"IFS=,; X=rm,-rf,x; $X", Approve, "unknown"},
+	{"shopt -s expand_aliases; alias r='rm -rf'; r x", Block, "blocklist:rm -rf"},
+	{`$'\x72m' -rf x`, Block, "blocklist:rm -rf"},
+	{"{rm,-rf,x}", Block, "blocklist:rm -rf"},
+	{"git -c alias.p='push --force' p", Approve, "blocklist:"},
+	{"busybox rm -rf x", Block, "blocklist:rm -rf"},
+	{"env -S 'rm -rf x'", Block, "blocklist:rm -rf"},
+	{"/usr/bin/env rm -rf x", Block, "blocklist:rm -rf"},
+	{"exec -a foo rm -rf x", Block, "blocklist:rm -rf"},
+	{"coproc rm -rf x", Block, "blocklist:rm -rf"},
+	{"rm() { echo no; }; rm -rf x", Block, "blocklist:rm -rf"},
+	{"echo rm -rf x | sh -s", Block, "blocklist:rm -rf"},
+	{"bash <(echo rm -rf x)", Approve, "unknown"},
+	{". <(echo 'rm -rf x')", Approve, "unknown"},
+	{"eval $(printf 'rm -rf x')", Approve, "unknown"},
+	{`perl -e 'system("rm -rf x")'`, Block, "blocklist:rm -rf"},
 	// Clustered and long flags, end of options.
 	{"rm -fr x", Block, "blocklist:rm -rf"},
 	{"rm -f -r x", Block, "blocklist:rm -rf"},
@@ -268,6 +286,7 @@ var defaultCases = []decideCase{
 	{"sh -c 'cd; rm -rf .'", Block, "delete-system"},
 	{"rm -rf /u*", Block, "delete-system"},
 	{"mv ~ /tmp/old-home", Block, "move-system"},
+	{"rm -rf /home", Block, "delete-system"},
 	// Fork bombs.
 	{":(){ :|:& };:", Block, "fork-bomb"},
 	{"bomb(){ bomb | bomb & }; bomb", Block, "fork-bomb"},
@@ -503,5 +522,42 @@ tests:
 	rs := p.TestResults()
 	if len(rs) != 2 || rs[0].Command != "rm -rf x" || rs[0].Line != 4 || rs[0].Got.Tier != Block || !rs[1].Pass {
 		t.Errorf("results: %+v", rs)
+	}
+}
+
+// TestConcurrentDecide: one Policy decides from many goroutines at once
+// (run with -race) and gets the same decisions as one at a time.
+func TestConcurrentDecide(t *testing.T) {
+	p := mustLoad(t, "default.yaml")
+	want := make([]Decision, len(defaultCases))
+	for i, c := range defaultCases {
+		want[i], _ = p.Check(c.src, testOpts(), testEnv)
+	}
+	fresh := mustLoad(t, "default.yaml") // lazily built parts start empty
+	errs := make(chan string, 8)
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range defaultCases {
+				c := defaultCases[(i+g*7)%len(defaultCases)]
+				d, _ := fresh.Check(c.src, testOpts(), testEnv)
+				w := want[(i+g*7)%len(defaultCases)]
+				if d.Tier != w.Tier || d.Rule != w.Rule {
+					select {
+					case errs <- c.src + ": " + d.Rule + " vs " + w.Rule:
+					default:
+					}
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -58,11 +58,18 @@
 //
 // Loading is strict: unknown or duplicate keys, bad tiers, patterns that are
 // not literal shell words, bad globs, sizes or durations, duplicate rule
-// names and YAML aliases are errors, each naming "file:line:col". Examples
-// under tests: run on load in [TestEnv]; one that does not get its tier makes
-// Load fail with a [*TestsFailedError] naming file:line, the expected and the
-// actual decision. [Policy.YAML] writes the canonical form, which loads to a
-// policy that decides identically.
+// names and YAML aliases are errors, each naming "file:line:col" (a YAML
+// syntax error names file:line, as the YAML library reports it). Examples
+// under tests: run on load, in [TestEnv] and with parse.Options{} (no file
+// is read, so a `source FILE` example is unknown); one that does not get its
+// tier makes Load fail with a [*TestsFailedError] naming file:line, the
+// expected and the actual decision. [Policy.YAML] writes the canonical form,
+// which loads to a policy that decides identically. Rules are sealed: a
+// [Rule] comes only from Load.
+//
+// Settings (jail, snapshots, approval, sessions) are only decoded and
+// validated here; [Policy.Settings] hands them, with defaults, to the parts
+// of rrsh that enforce them.
 //
 // # Patterns
 //
@@ -124,7 +131,11 @@
 //
 // # Unknowns
 //
-// What cannot be known statically is never guessed. A command whose words
+// What cannot be known statically is never guessed. After `cd DIR` with a
+// DIR not known statically, a relative path could be anywhere: it may match
+// a rule's path when it could name it from some directory ("etc" could be
+// /etc, "." and ".." could be anything; "build" could not be any of "/",
+// "~" or "/etc"). A command whose words
 // are not all known (rm $X y, an xargs command) and that could still
 // complete a block or approve pattern — its name or subcommand matches and
 // the missing flags, positionals or targets could come from the unknown

@@ -33,13 +33,14 @@ func (dc *decider) forkBombs() {
 		return // no command calls a function the script defined
 	}
 	budget := maxForkBombBytes
+	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	look := func(src string, sp parse.Span, top bool, exec int) {
 		if len(src) > budget {
 			return
 		}
 		budget -= len(src)
 		for _, off := range funcHeaders(src, names) {
-			fd := firstFuncDecl(src[off:])
+			fd := firstFuncDecl(parser, src[off:])
 			if fd == nil {
 				continue
 			}
@@ -139,9 +140,8 @@ func isBoundary(c byte) bool {
 
 // firstFuncDecl parses the first statement of src and returns it when it
 // is a function definition.
-func firstFuncDecl(src string) *syntax.FuncDecl {
+func firstFuncDecl(p *syntax.Parser, src string) *syntax.FuncDecl {
 	var fd *syntax.FuncDecl
-	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
 	_ = p.Stmts(strings.NewReader(src), func(st *syntax.Stmt) bool {
 		fd, _ = st.Cmd.(*syntax.FuncDecl)
 		return false

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,8 +64,13 @@ func FuzzDecide(f *testing.F) {
 				// Each wrapping keeps the meaning: the whole command is one
 				// pipeline stage ({ …; } keeps its assignments together), and
 				// sudo wraps a single command directly, else through bash -c.
-				wrapped := []string{"bash -c " + quoted, "true | {\n" + src + "\n}", "sudo bash -c " + quoted}
-				if len(plan.Execs) == 1 && len(plan.Unknowns) == 0 && plan.Execs[0].Depth == 0 && !strings.ContainsAny(src, ";&|\n()#") {
+				wrapped := []string{"true | {\n" + src + "\n}"}
+				if !positionalRE.MatchString(src) && !strings.HasPrefix(src, "-") && !strings.HasPrefix(src, "+") {
+					// bash -c gives $0, $1, … values of its own, and
+					// reads a string starting with - or + as an option.
+					wrapped = append(wrapped, "bash -c "+quoted, "sudo bash -c "+quoted)
+				}
+				if len(plan.Execs) == 1 && len(plan.Unknowns) == 0 && plan.Execs[0].Depth == 0 && plan.Execs[0].Span.Start.Offset == 0 && !strings.ContainsAny(src, ";&|\n()#") {
 					wrapped = append(wrapped, "sudo "+src)
 				}
 				for _, w := range wrapped {
@@ -97,6 +103,9 @@ func FuzzDecide(f *testing.F) {
 		}
 	})
 }
+
+// positionalRE finds the special parameters whose values bash -c sets.
+var positionalRE = regexp.MustCompile(`\$\{?[#!]?[0-9@*#]`)
 
 // yamlQuote quotes s as a YAML double-quoted scalar.
 func yamlQuote(s string) string {

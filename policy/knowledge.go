@@ -47,6 +47,9 @@ type tool struct {
 	// execUntil: after one of these options, words up to ";" or "+" are a
 	// command (find -exec … ;), not operands; parse lists that command.
 	execUntil []string
+	// configAlias is the option that can define subcommand aliases
+	// (git -c alias.NAME=…): a subcommand so defined is not known.
+	configAlias string
 	// subs holds what is specific to one subcommand.
 	subs map[string]subTool
 }
@@ -91,9 +94,10 @@ var (
 // tools is the table. Keys are command names after path removal.
 var tools = map[string]*tool{
 	"git": {
-		globals: []string{"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds"},
-		sub:     true,
-		values:  []string{"-C", "-c"},
+		globals:     []string{"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds"},
+		sub:         true,
+		values:      []string{"-C", "-c"},
+		configAlias: "-c",
 		subs: map[string]subTool{
 			"push": {
 				values:    []string{"-o", "--push-option", "--repo", "--receive-pack", "--exec"},
@@ -283,9 +287,12 @@ var tools = map[string]*tool{
 	"rmdir":  {aliases: map[string]string{"--parents": "-p", "--verbose": "-v"}},
 	"shred":  {values: []string{"-n", "--iterations", "-s", "--size", "--random-source"}, aliases: map[string]string{"--remove": "-u", "--force": "-f", "--zero": "-z"}},
 	"unlink": {},
-	"cp":     {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: cpAliases},
-	"mv":     {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: map[string]string{"--force": "-f", "--target-directory": "-t", "--no-clobber": "-n", "--interactive": "-i"}},
-	"ln":     {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: map[string]string{"--force": "-f", "--symbolic": "-s"}},
+	// busybox and toybox run the applet named by their first argument.
+	"busybox": {sub: true},
+	"toybox":  {sub: true},
+	"cp":      {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: cpAliases},
+	"mv":      {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: map[string]string{"--force": "-f", "--target-directory": "-t", "--no-clobber": "-n", "--interactive": "-i"}},
+	"ln":      {values: []string{"-t", "--target-directory", "-S", "--suffix"}, aliases: map[string]string{"--force": "-f", "--symbolic": "-s"}},
 	"install": {values: []string{"-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S", "--suffix"},
 		aliases: map[string]string{"--directory": "-d"}},
 	"chmod": {values: []string{"--reference"}, aliases: map[string]string{"--recursive": "-R", "--changes": "-c", "--silent": "-f", "--quiet": "-f"}},

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,6 +62,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad jail", "jail: on\n", "1:7", `jail must be off or a mapping`},
 		{"bad network", "jail:\n  network: some\n", "2:12", `network must be allow or none`},
 		{"jail glob", "jail:\n  writable: [/tmp/*]\n", "2:14", `cannot be globs`},
+		{"jail tree glob", "jail:\n  hidden: [~/x, /tmp/**]\n", "2:17", `cannot be globs`},
 		{"unknown jail key", "jail:\n  net: none\n", "2:3", `unknown key "net" in jail`},
 		{"alias", "blocklist: &b [x]\napprove: *b\n", "2:10", `aliases (*b) are not supported`},
 		{"custom tag", "blocklist: [!foo x]\n", "1:13", `unsupported YAML tag`},
@@ -203,5 +205,30 @@ func TestTestsFailedError(t *testing.T) {
 	var target *TestsFailedError
 	if !errors.As(error(e), &target) {
 		t.Error("errors.As fails")
+	}
+}
+
+// TestDocExample loads the full example of the file format in doc.go.
+func TestDocExample(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	start := strings.Index(text, "Every key is optional:\n//\n")
+	end := strings.Index(text, "\n//\n// Loading is strict")
+	if start < 0 || end < start {
+		t.Fatal("example not found in doc.go")
+	}
+	var y strings.Builder
+	for _, line := range strings.Split(text[start:end], "\n")[2:] {
+		y.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "//"), "\t") + "\n")
+	}
+	p, err := Load("doc.go example", []byte(y.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, y.String())
+	}
+	if len(p.TestResults()) != 3 || len(p.Rules()) != 7 || p.Settings().Jail.Network != NetworkAllow {
+		t.Errorf("example: %d tests, %d rules", len(p.TestResults()), len(p.Rules()))
 	}
 }

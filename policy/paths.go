@@ -34,8 +34,18 @@ type pathGlob struct {
 	// base is the literal part of form before the first element with a
 	// glob character ("/etc", "~/.ssh", ".git/hooks"); "." for the root itself.
 	base string
-	re   *regexp.Regexp // nil when form has no glob characters
+	re   *regexp.Regexp // matches rest; nil when there are no glob characters
 	tree bool           // form ends in "/**"
+	// treeOnly is set for "X/**" with a literal X: it matches X and all
+	// below, and re is nil.
+	treeOnly bool
+	// rest is the glob relative to its place: the form for an absolute
+	// glob, "" (the place itself) or "/…" for the others ("~/.ssh/**" has
+	// rest "/.ssh/**"); restBase is base in the same way.
+	rest, restBase string
+	// lit is a literal piece every match of re contains (a quick test
+	// before the regular expression).
+	lit string
 	// last is the form's last element ("" when it depends on the Env:
 	// "~" alone, "." alone).
 	last string
@@ -88,8 +98,25 @@ func compileGlob(src string) (*pathGlob, error) {
 	if g.form != "~" && g.form != "." && g.form != "/" {
 		g.last, _ = lastElem(g.form)
 	}
-	if pattern.HasMeta(g.form, 0) {
-		expr, err := pattern.Regexp(g.form, pattern.Filenames|pattern.EntireString|pattern.GlobLeadingDot)
+	switch g.kind {
+	case '/':
+		g.rest, g.restBase = g.form, g.base
+	case '~':
+		g.rest, g.restBase = g.form[1:], g.base[1:]
+	default:
+		if g.form != "." {
+			g.rest = "/" + g.form
+		}
+		if g.base != "." {
+			g.restBase = "/" + g.base
+		}
+	}
+	if g.tree && g.rest == g.restBase+"/**" && !pattern.HasMeta(g.restBase, 0) {
+		// "X/**" is X and everything below it: no expression needed.
+		g.treeOnly = true
+	} else if pattern.HasMeta(g.rest, 0) {
+		g.lit = literalPiece(g.rest[len(g.restBase):])
+		expr, err := pattern.Regexp(g.rest, pattern.Filenames|pattern.EntireString|pattern.GlobLeadingDot)
 		if err != nil {
 			return nil, fmt.Errorf("%q: bad glob: %w", src, err)
 		}
@@ -100,6 +127,24 @@ func compileGlob(src string) (*pathGlob, error) {
 		g.re = re
 	}
 	return g, nil
+}
+
+// literalPiece returns the longest run of a glob that holds no glob
+// character or escape.
+func literalPiece(glob string) string {
+	best, start := "", 0
+	for i := 0; i <= len(glob); i++ {
+		if i == len(glob) || strings.IndexByte("*?[]\\", glob[i]) >= 0 {
+			if i-start > len(best) {
+				best = glob[start:i]
+			}
+			start = i + 1
+		}
+	}
+	if best == "/" {
+		return ""
+	}
+	return best
 }
 
 // cleanPath cleans a path, keeping a leading "~".
@@ -158,33 +203,38 @@ func newPlaces(env Env) places {
 	return pl
 }
 
-// form returns abs in the glob's form, or "" when abs is outside the
-// glob's place.
-func (pl *places) form(g *pathGlob, abs string) string {
+// rel returns abs relative to the glob's place ("" for the place itself,
+// "/…" below it; abs itself for an absolute glob), and whether abs is there
+// at all.
+func (pl *places) rel(g *pathGlob, abs string) (string, bool) {
 	switch g.kind {
 	case '~':
-		return relForm(abs, pl.home, "~")
+		return relTo(abs, pl.home)
 	case '.':
-		return relForm(abs, pl.root, ".")
+		return relTo(abs, pl.root)
 	}
-	return abs
+	return abs, true
 }
 
-func relForm(abs, dir, self string) string {
-	if abs == dir {
-		return self
+func relTo(abs, dir string) (string, bool) {
+	switch {
+	case abs == dir:
+		return "", true
+	case dir == "/":
+		return abs, true
+	case len(abs) > len(dir) && abs[len(dir)] == '/' && strings.HasPrefix(abs, dir):
+		return abs[len(dir):], true
 	}
-	if dir == "/" {
-		if self == "." {
-			return abs[1:]
-		}
-		return self + abs
-	}
-	if strings.HasPrefix(abs, dir) && len(abs) > len(dir) && abs[len(dir)] == '/' {
-		if self == "." {
-			return abs[len(dir)+1:]
-		}
-		return self + abs[len(dir):]
+	return "", false
+}
+
+// placeDir is the directory a glob's rest is relative to.
+func (pl *places) placeDir(g *pathGlob) string {
+	switch g.kind {
+	case '~':
+		return pl.home
+	case '.':
+		return pl.root
 	}
 	return ""
 }
@@ -192,19 +242,10 @@ func relForm(abs, dir, self string) string {
 // baseUnder reports whether the glob's base, as an absolute path, is p or
 // below p, without building strings.
 func (pl *places) baseUnder(g *pathGlob, p string) bool {
-	var a, b string
-	switch g.kind {
-	case '/':
-		return isAncestor(p, g.base)
-	case '~':
-		a, b = pl.home, strings.TrimPrefix(g.base, "~")
-	default:
-		a = pl.root
-		if g.base != "." {
-			b = "/" + g.base
-		}
+	if g.kind == '/' {
+		return isAncestor(p, g.restBase)
 	}
-	return isAncestor2(p, a, b)
+	return isAncestor2(p, pl.placeDir(g), g.restBase)
 }
 
 // isAncestor2 is isAncestor(dir, a+b) for a clean absolute a and a b that
@@ -234,61 +275,41 @@ func isAncestor2(dir, a, b string) bool {
 
 // absBase returns the glob's base as an absolute path.
 func (pl *places) absBase(g *pathGlob) string {
-	switch g.kind {
-	case '~':
-		return pl.home + strings.TrimPrefix(g.base, "~")
-	case '.':
-		if g.base == "." {
-			return pl.root
-		}
-		return path.Join(pl.root, g.base)
+	if g.kind == '/' {
+		return g.restBase
 	}
-	return g.base
-}
-
-// underBase reports whether abs is the glob's base or below it, without
-// building strings.
-func (pl *places) underBase(g *pathGlob, abs string) bool {
-	var dir, rel string
-	switch g.kind {
-	case '/':
-		return isAncestor(g.base, abs)
-	case '~':
-		dir, rel = pl.home, strings.TrimPrefix(g.base, "~")
-		rel = strings.TrimPrefix(rel, "/")
-	default:
-		dir, rel = pl.root, g.base
-		if rel == "." {
-			rel = ""
-		}
+	d := pl.placeDir(g)
+	if g.restBase == "" {
+		return d
 	}
-	if !isAncestor(dir, abs) {
-		return false
+	if d == "/" {
+		return g.restBase
 	}
-	rest := abs[len(dir):] // "" or "/…" (dir "/" leaves "…")
-	rest = strings.TrimPrefix(rest, "/")
-	if rel == "" {
-		return true
-	}
-	return rest == rel || strings.HasPrefix(rest, rel) && len(rest) > len(rel) && rest[len(rel)] == '/'
+	return d + g.restBase
 }
 
 // contains reports whether abs (a clean absolute path) is matched by g.
 func (pl *places) contains(g *pathGlob, abs string) bool {
-	if !pl.underBase(g, abs) {
+	rel, ok := pl.rel(g, abs)
+	if !ok {
 		return false
 	}
-	f := pl.form(g, abs)
-	if f == "" {
+	if b := g.restBase; b != "" && b != "/" && rel != b && !(len(rel) > len(b) && rel[len(b)] == '/' && strings.HasPrefix(rel, b)) {
 		return false
+	}
+	if g.treeOnly {
+		return true // under restBase, checked above
 	}
 	if g.re == nil {
-		return f == g.form
+		return rel == g.rest
 	}
-	if g.tree && f == g.base {
+	if g.tree && rel == g.restBase {
 		return true
 	}
-	return g.re.MatchString(f)
+	if g.lit != "" && !strings.Contains(rel, g.lit) {
+		return false
+	}
+	return g.re.MatchString(rel)
 }
 
 // isAncestor reports whether dir is p or one of its ancestors.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/pattern"
 	"mvdan.cc/sh/v3/syntax"
@@ -34,13 +35,22 @@ func (w pword) match(s string) bool {
 type cmdPattern struct {
 	src   string
 	words []pword
-	// head is the first word without any directory ("/bin/rm" → "rm").
-	head pword
+	// head is the first word without any directory ("/bin/rm" → "rm");
+	// headFull is the first word as written when that differs.
+	head     pword
+	headFull string
 	// asName is the rest of the pattern read as the arguments of head.
 	asName argv
+	// subOK is set when the first word can be a subcommand (it is a
+	// literal that does not start with "-").
+	subOK bool
+	// rest is the pattern after its first word.
+	rest []parse.Word
 	// asSub is the rest of the pattern read after head as the subcommand
-	// of a tool, for every tool that has subcommands.
-	asSub map[*tool]argv
+	// of a tool, for every tool that has subcommands. It is made on first
+	// use (most patterns never meet a command whose subcommand they name).
+	asSubOnce sync.Once
+	asSub     map[*tool]argv
 	// code is the pattern as a token sequence for code texts.
 	code codePattern
 }
@@ -49,11 +59,28 @@ type cmdPattern struct {
 // quotes and backslashes are removed, unquoted glob characters make the word
 // a glob. Parameter expansions, command substitutions, operators and the like
 // are errors.
-func splitWords(s string) ([]pword, error) {
+func splitWords(p *syntax.Parser, s string) ([]pword, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("empty pattern")
 	}
-	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	if plainWords(s) {
+		// Fast path for the common case (no quotes, globs or shell
+		// syntax): the words are the fields, exactly as the parser
+		// would split them. Loading the default policy does this for
+		// hundreds of patterns on every command.
+		f := strings.Fields(s)
+		if len(f) > maxPatternWords {
+			return nil, fmt.Errorf("more than %d words", maxPatternWords)
+		}
+		out := make([]pword, len(f))
+		for i, w := range f {
+			out[i] = pword{lit: w}
+		}
+		return out, nil
+	}
+	if p == nil {
+		p = syntax.NewParser(syntax.Variant(syntax.LangBash))
+	}
 	var out []pword
 	for w, err := range p.WordsSeq(strings.NewReader(s)) {
 		if err != nil {
@@ -76,6 +103,25 @@ func splitWords(s string) ([]pword, error) {
 		return nil, errors.New("empty pattern")
 	}
 	return out, nil
+}
+
+// plainWords reports whether s is made only of characters that are
+// literal in every position of a shell word and of a glob: letters,
+// digits, blanks and - _ . / : + , @ %. The first word may not start with
+// a character that makes it special (# starts a comment, ~ a tilde
+// expansion, = is fine but is excluded to keep VAR=x assignments out).
+func plainWords(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == ' ' || c == '\t':
+		case c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == '+' || c == ',' || c == '@' || c == '%':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // literalWord removes quotes from a word made only of literal parts.
@@ -160,16 +206,20 @@ func wordText(w *syntax.Word) string {
 	return b.String()
 }
 
-// compilePattern compiles one shell-word pattern.
-func compilePattern(src string) (*cmdPattern, error) {
-	words, err := splitWords(src)
+// compilePattern compiles one shell-word pattern. p is a parser to reuse,
+// or nil.
+func compilePattern(p *syntax.Parser, src string) (*cmdPattern, error) {
+	words, err := splitWords(p, src)
 	if err != nil {
 		return nil, err
 	}
 	cp := &cmdPattern{src: src, words: words}
 	cp.head = words[0]
-	if cp.head.re == nil && strings.Contains(cp.head.lit, "/") && cp.head.lit != "/" {
-		cp.head.lit = path.Base(cp.head.lit)
+	if cp.head.re == nil && strings.Contains(cp.head.lit, "/") {
+		if b := path.Base(cp.head.lit); b != cp.head.lit {
+			cp.headFull = cp.head.lit
+			cp.head.lit = b
+		}
 	}
 	rest := make([]parse.Word, len(words)-1)
 	for i, w := range words[1:] {
@@ -180,20 +230,32 @@ func compilePattern(src string) (*cmdPattern, error) {
 		headTool = toolFor(cp.head.lit)
 	}
 	cp.asName = readArgs(headTool, rest, "")
-	cp.asSub = make(map[*tool]argv)
-	if cp.head.re == nil && !strings.HasPrefix(cp.head.lit, "-") {
-		for _, t := range tools {
-			if t.sub {
-				cp.asSub[t] = readArgs(t, rest, t.canonSub(cp.head.lit))
-			}
-		}
-	}
+	cp.rest = rest
+	cp.subOK = cp.head.re == nil && !strings.HasPrefix(cp.head.lit, "-")
 	lits := make([]string, len(words))
 	for i, w := range words {
 		lits[i] = w.lit
 	}
 	cp.code = compileCode(strings.Join(lits, " "))
 	return cp, nil
+}
+
+// subArgs returns the rest of the pattern read as following its first word
+// as tool t's subcommand.
+func (cp *cmdPattern) subArgs(t *tool) (argv, bool) {
+	if !cp.subOK || !t.sub {
+		return argv{}, false
+	}
+	cp.asSubOnce.Do(func() {
+		cp.asSub = make(map[*tool]argv)
+		for _, t := range tools {
+			if t.sub {
+				cp.asSub[t] = readArgs(t, cp.rest, t.canonSub(cp.head.lit))
+			}
+		}
+	})
+	a, ok := cp.asSub[t]
+	return a, ok
 }
 
 // matchKind is how a pattern matches a part.
@@ -230,7 +292,7 @@ func (cp *cmdPattern) matchExec(e *parse.Exec, t *tool, ea *argv, unknownArgs, b
 	var pa *argv
 	var epos []posArg
 	var base int // index in ea.pos where epos starts
-	if cp.head.match(e.Name) {
+	if cp.head.match(e.Name) || cp.headFull != "" && cp.headFull == e.Name {
 		if cp.head.re != nil {
 			// A glob head names no tool: read the pattern words as the
 			// Exec's tool would.
@@ -261,7 +323,7 @@ func (cp *cmdPattern) matchExec(e *parse.Exec, t *tool, ea *argv, unknownArgs, b
 	if byName || t == nil || !t.sub {
 		return execMatch{}
 	}
-	a, ok := cp.asSub[t]
+	a, ok := cp.subArgs(t)
 	if !ok {
 		return execMatch{}
 	}
@@ -305,14 +367,16 @@ func (cp *cmdPattern) finish(ppos, epos []posArg, base int, pa, ea *argv, uncert
 		}
 	}
 	for _, f := range pa.flags {
-		if ea.hasFlag(f) {
+		found, certain := ea.hasFlag(f)
+		if certain {
 			score++
 			continue
 		}
 		missing = true
-		if !uncertain {
+		if !uncertain && !found {
 			break
 		}
+		uncertain = uncertain || found
 	}
 	if missing && !uncertain {
 		return execMatch{}

@@ -37,9 +37,12 @@ type Policy struct {
 	rules    []*rule // every rule, list entries first, in file order
 	protects []*protect
 	idx      patIndex // rules' patterns by first word, built by Load
+	writeSet globSet  // every protect glob
+	readSet  globSet  // the globs of protect entries with access: any
 	settings Settings
 	tests    []testCase
 	results  []TestResult
+	tested   bool // results hold the examples' outcome
 }
 
 // tierSetting is a tier that may be unset (the zero value).
@@ -204,6 +207,10 @@ type rule struct {
 	langs   []string // code patterns apply only to code in these languages
 	paths   []*pathGlob
 	remote  bool
+	// byLast files paths by their literal last element; lastOther holds
+	// the rest (a glob last element, "**", or the home or root itself).
+	byLast    map[string][]*pathGlob
+	lastOther []*pathGlob
 }
 
 // protect is a compiled protect entry.
@@ -351,6 +358,9 @@ func TestEnv() Env {
 func (p *Policy) TestResults() []TestResult {
 	if p == nil {
 		return nil
+	}
+	if !p.tested {
+		return p.runTests()
 	}
 	return slices.Clone(p.results)
 }

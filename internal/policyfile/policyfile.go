@@ -1,6 +1,8 @@
 package policyfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -89,16 +91,55 @@ func Find(cwd string, getenv func(string) string) (File, error) {
 }
 
 // Load finds the policy in force for cwd and loads it. Errors name the file.
+//
+// A policy's tests: examples run when it is loaded, which costs time on
+// every command. They run once per policy content and rrsh binary: a
+// marker named by both hashes is kept in the state directory (which jailed
+// commands cannot write), and later loads of the same bytes skip them. The
+// embedded default's examples run in rrsh's own test suite.
 func Load(cwd string, getenv func(string) string) (*policy.Policy, File, error) {
 	f, err := Find(cwd, getenv)
 	if err != nil {
 		return nil, File{}, err
 	}
-	p, err := policy.Load(f.Name(), f.Data)
+	var marker string
+	var opts []policy.LoadOption
+	if f.Source == SourceEmbedded {
+		opts = append(opts, policy.Verified())
+	} else if marker = verifiedMarker(f.Data, getenv); marker != "" {
+		if _, err := os.Stat(marker); err == nil {
+			opts = append(opts, policy.Verified())
+			marker = ""
+		}
+	}
+	p, err := policy.Load(f.Name(), f.Data, opts...)
 	if err != nil {
 		return nil, f, err
 	}
+	if marker != "" {
+		// Best effort: without the marker the examples just run again.
+		if os.MkdirAll(filepath.Dir(marker), 0o700) == nil {
+			os.WriteFile(marker, nil, 0o600)
+		}
+	}
 	return p, f, nil
+}
+
+// verifiedMarker is the path of the record that data's examples passed
+// under this rrsh binary, or "" when there is no state directory.
+func verifiedMarker(data []byte, getenv func(string) string) string {
+	dir, err := paths.StateDir(getenv)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	h.Write(data)
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			fmt.Fprintf(h, "\x00%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return filepath.Join(dir, "policy-verified", hex.EncodeToString(h.Sum(nil)))
 }
 
 // read reads a regular file of at most policy.MaxPolicyBytes. Only a path
@@ -114,7 +155,8 @@ func read(p string) ([]byte, error) {
 	}
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read policy file %s: %w", p, errors.Unwrap(err))
+		// Not wrapped: a dangling link must not read as "does not exist".
+		return nil, fmt.Errorf("cannot read policy file %s: %v", p, errors.Unwrap(err))
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("policy file %s is not a regular file", p)

@@ -163,3 +163,39 @@ func TestLoad(t *testing.T) {
 		t.Errorf("good policy: %v %v", p, err)
 	}
 }
+
+// The examples of a policy file run once per content and binary: the
+// marker is written in the state directory after they pass, and a later
+// load of the same bytes skips them. A policy whose examples fail never
+// gets a marker.
+func TestLoadRecordsVerified(t *testing.T) {
+	dir := t.TempDir()
+	project := filepath.Join(dir, "project")
+	write(t, filepath.Join(project, "railroad.yaml"), "blocklist: [\"rm -rf\"]\ntests:\n  block: [\"rm -rf x\"]\n")
+	getenv := env(map[string]string{"HOME": dir, "XDG_STATE_HOME": filepath.Join(dir, "state")})
+	if _, _, err := Load(project, getenv); err != nil {
+		t.Fatal(err)
+	}
+	markers, _ := filepath.Glob(filepath.Join(dir, "state", "rrsh", "policy-verified", "*"))
+	if len(markers) != 1 {
+		t.Fatalf("markers after a passing load: %v", markers)
+	}
+	// Same bytes, marker present: the examples are not run again, so
+	// TestResults runs them on demand and they still pass.
+	p, _, err := Load(project, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := p.TestResults(); len(r) != 1 || !r[0].Pass {
+		t.Fatalf("TestResults = %+v", r)
+	}
+	// Changed bytes with failing examples: no marker applies, Load fails.
+	write(t, filepath.Join(project, "railroad.yaml"), "blocklist: [\"rm -rf\"]\ntests:\n  allow: [\"rm -rf x\"]\n")
+	if _, _, err := Load(project, getenv); err == nil {
+		t.Fatal("a policy with failing examples loaded")
+	}
+	markers, _ = filepath.Glob(filepath.Join(dir, "state", "rrsh", "policy-verified", "*"))
+	if len(markers) != 1 {
+		t.Fatalf("a failing policy got a marker: %v", markers)
+	}
+}
