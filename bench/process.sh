@@ -14,6 +14,8 @@ rrsh=$(cd "$out" && pwd)/rrsh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config" RRSH_SESSION=bench
+# Measure the jailed path: not inside another sandbox.
+unset IS_SANDBOX SANDBOX_RUNTIME $(compgen -e | grep "^CODEX_SANDBOX" || true)
 cd "$work"
 mkdir project && cd project && git init -q .
 
@@ -23,15 +25,14 @@ hf check "bash -c true" "$rrsh check 'git status'"
 
 for cmd in 'true' 'echo hi | cat'; do
   name=$(echo "$cmd" | tr -c 'a-z' '_')
-  # The exact jail argv rrsh would use for this command, run bare.
+    # The exact jail argv rrsh builds for this command, run bare by hyperfine.
   mapfile -t argv < <("$rrsh" doctor --argv "$cmd")
-  printf '%q ' "${argv[@]}" > "$work/bare.sh"
-  hf "run_$name" "bash -c '$cmd'" "bash $work/bare.sh" "$rrsh -c '$cmd'"
+  hf "run_$name" "bash -c '$cmd'" "$(printf '%q ' "${argv[@]}")" "$rrsh -c '$cmd'"
 done
 
 snap="$HOME/.claude/shell-snapshots/snapshot-bash-bench.sh"
 claude="source $snap 2>/dev/null || true && shopt -u extglob 2>/dev/null || true && eval 'git status' < /dev/null && pwd -P >| /tmp/claude-bench-cwd"
+mkdir -p "$(dirname "$snap")" && printf 'greet() { echo hi; }\n' > "$snap"
 mapfile -t argv < <("$rrsh" doctor --argv "$claude")
-printf '%q ' "${argv[@]}" > "$work/bare-claude.sh"
-hf run_claude "bash -c \"$claude\"" "bash $work/bare-claude.sh" "$rrsh -c \"$claude\""
+hf run_claude "bash -c \"$claude\"" "$(printf '%q ' "${argv[@]}")" "$rrsh -c \"$claude\""
 echo "results in $out/*.md"

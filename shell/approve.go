@@ -61,12 +61,6 @@ func (s *Shell) approve(ctx context.Context, st *store.Store, h journal.Header, 
 		}
 	}
 
-	if s.approval == ApprovalDeny {
-		record(journal.Approval{Channel: "none", Granted: false, Reason: "approvals are off"})
-		return &Refusal{Kind: Denied, Msg: needs + "; approvals are off here (CI or RRSH_APPROVAL=deny), so it was not run",
-			Hint: "run it where a human can approve, or change the policy"}
-	}
-
 	// Approvals given in advance: a standing approval, or a one-time
 	// grant recorded when the human said yes in the agent's own prompt.
 	if st != nil {
@@ -81,6 +75,13 @@ func (s *Shell) approve(ctx context.Context, st *store.Store, h journal.Header, 
 				return nil
 			}
 		}
+	}
+
+	// No one to ask: approvals given in advance (above) still count.
+	if s.approval == ApprovalDeny {
+		record(journal.Approval{Channel: "none", Granted: false, Reason: "approvals are off"})
+		return &Refusal{Kind: Denied, Msg: needs + "; approvals are off here (CI or RRSH_APPROVAL=deny), so it was not run",
+			Hint: "run it where a human can approve, or change the policy"}
 	}
 
 	if s.stdin != nil && term.IsTerminal(int(s.stdin.Fd())) {

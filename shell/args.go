@@ -61,6 +61,9 @@ type Invocation struct {
 	Args []string
 	// Login is set by -l or --login (or a leading '-' in argv[0]).
 	Login bool
+	// Argv0 is the name rrsh was invoked under; bash makes it $0 of a
+	// -c string that has no ARG0.
+	Argv0 string
 	// Interactive is set by -i.
 	Interactive bool
 	// NoExec is set by -n: the shell only checks syntax.
@@ -103,9 +106,11 @@ var longOpts = map[string]bool{
 // stdinTTY says whether standard input is a terminal (it decides between a
 // stdin script and an interactive shell when there are no operands).
 func ParseArgs(argv0 string, args []string, stdinTTY bool) (*Invocation, error) {
-	inv := &Invocation{Shell: ShellFor(argv0)}
+	inv := &Invocation{Shell: ShellFor(argv0), Argv0: argv0}
 	if strings.HasPrefix(filepath.Base(argv0), "-") {
+		// A login shell by name ("-bash"): the real shell gets -l.
 		inv.Login = true
+		inv.Flags = append(inv.Flags, "-l")
 	}
 	var dashC, dashS bool
 	i := 0
@@ -218,6 +223,11 @@ func (inv *Invocation) Argv(src string) []string {
 	switch inv.Mode {
 	case ModeCommand:
 		out = append(out, "-c", src)
+		if len(inv.Args) == 0 && inv.Argv0 != "" {
+			// $0 is the name the caller used, as with the real shell
+			// (the real one is started by its absolute path).
+			out = append(out, inv.Argv0)
+		}
 		out = append(out, inv.Args...)
 	case ModeFile:
 		out = append(out, inv.File)

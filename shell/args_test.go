@@ -61,7 +61,7 @@ func TestParseArgs(t *testing.T) {
 		{"/opt/rrsh/bin/zsh", []string{"-c", "x"}, false,
 			Invocation{Shell: "zsh", Mode: ModeCommand, Command: "x"}, []string{"-c", "S"}},
 		{"-bash", []string{"-c", "x"}, false,
-			Invocation{Shell: "bash", Mode: ModeCommand, Command: "x", Login: true}, []string{"-c", "S"}},
+			Invocation{Shell: "bash", Mode: ModeCommand, Command: "x", Login: true, Flags: []string{"-l"}}, []string{"-l", "-c", "S", "-bash"}},
 		{"rrsh", []string{"--rcfile", "f", "-c", "x"}, false,
 			Invocation{Shell: "bash", Mode: ModeCommand, Command: "x", Flags: []string{"--rcfile", "f"}}, []string{"--rcfile", "f", "-c", "S"}},
 		{"rrsh", []string{"--", "script.sh"}, false,
@@ -74,6 +74,11 @@ func TestParseArgs(t *testing.T) {
 		if err != nil {
 			t.Errorf("ParseArgs(%q, %q): %v", tt.argv0, tt.args, err)
 			continue
+		}
+		tt.want.Argv0 = tt.argv0
+		if tt.want.Mode == ModeCommand && len(tt.want.Args) == 0 && tt.argv0 != "-bash" {
+			// $0 of a -c string without ARG0 is the invoked name.
+			tt.argv = append(tt.argv, tt.argv0)
 		}
 		if !reflect.DeepEqual(*got, tt.want) {
 			t.Errorf("ParseArgs(%q, %q)\n got %+v\nwant %+v", tt.argv0, tt.args, *got, tt.want)

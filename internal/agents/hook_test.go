@@ -119,9 +119,9 @@ func TestEvalText(t *testing.T) {
 		{"cmd 2>&1 >nul; y", "cmd 2>&1 >/dev/null; y"},
 		{"echo >nullable", "echo >nullable"},
 		{"echo nul", "echo nul"},
-		{"cat < in >nul", "cat < in >nul"},     // "<": unchanged
-		{"echo $x >nul", "echo $x >nul"},       // "$": unchanged
-		{"echo `x` >nul", "echo `x` >nul"},     // "`": unchanged
+		{"cat < in >nul", "cat < in >nul"}, // "<": unchanged
+		{"echo $x >nul", "echo $x >nul"},   // "$": unchanged
+		{"echo `x` >nul", "echo `x` >nul"}, // "`": unchanged
 		{"a >nul\nb 2>nul", "a >/dev/null\nb 2>/dev/null"},
 		{"x 12>nul", "x 12>/dev/null"},
 	}

@@ -2,6 +2,8 @@ package agents
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -362,5 +364,24 @@ func TestPaths(t *testing.T) {
 		if _, err := ShimDir(home); err == nil {
 			t.Errorf("ShimDir(%q) succeeded", home)
 		}
+	}
+}
+
+// TestClaudeSettingsExample: examples/integrations/claude-settings.json is
+// exactly what install writes (for rrsh in /usr/local/bin and HOME
+// /home/you).
+func TestClaudeSettingsExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "integrations", "claude-settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, _ := EntryPoint("/home/you")
+	hook, _ := HookCommand("/usr/local/bin/rrsh")
+	out, changes, err := InstallClaude(nil, ClaudeSetup{Shell: entry, Hook: hook})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != string(b) || len(changes) != 2 {
+		t.Errorf("install writes:\n%s\nthe example is:\n%s", out, b)
 	}
 }
