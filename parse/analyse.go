@@ -47,7 +47,7 @@ func (w *walker) analyse(c ctx, idx int) {
 		}
 	}
 	if info.direct && e.Path == "" {
-		if names, all := varsSetBy(name, plain(args)); all {
+		if names, all := varsSetBy(name, args); all {
 			c.sc.invalidateAll()
 		} else {
 			for _, n := range names {
@@ -77,6 +77,9 @@ func (w *walker) analyse(c ctx, idx int) {
 				}
 			}
 		}
+	}
+	for _, a := range info.assigns {
+		w.envAssign(c, idx, a)
 	}
 	switch name {
 	case "eval":
@@ -167,6 +170,9 @@ func (w *walker) nested(c ctx, idx int, n nest) {
 	}
 	if len(n.t.src) > w.opts.MaxBytes {
 		w.unknown(UnknownLimit, clip(n.t.src), fmt.Sprintf("shell text is larger than %d bytes; not analysed", w.opts.MaxBytes), idx, whole)
+		return
+	}
+	if !w.charge(whole, len(n.t.src)/nestedBytesPerNode) {
 		return
 	}
 	w.noteText(n.t.src)
@@ -279,6 +285,10 @@ func (w *walker) readFile(c ctx, f xword) (content string, limit bool, reason st
 			p = path.Join(w.opts.Dir, p)
 		}
 	}
+	if strings.HasPrefix(p, "/dev/") || strings.HasPrefix(p, "/proc/") {
+		// Reading these could block or consume rrsh's own input.
+		return "", false, p + " is a device or process file; not read"
+	}
 	data, err := w.opts.ReadFile(p)
 	if err != nil {
 		return "", false, fmt.Sprintf("cannot read %s: %v", p, err)
@@ -301,13 +311,22 @@ func (w *walker) source(c ctx, idx int) {
 	w.runFile(c, idx, args[0], info.direct, UnknownSource)
 }
 
-// runFile walks a shell script file (source FILE, bash FILE).
+// runFile walks a shell script file (source FILE, bash FILE). A file that
+// cannot be read is UnknownSource; a file whose name is built at run time
+// (source $F, bash <(curl …)) is UnknownShellText.
 func (w *walker) runFile(c ctx, idx int, f xword, share bool, kind UnknownKind) {
+	if f.Known && isStdinPath(f.Value) {
+		w.stdinShell(c, idx, []xword{f}, syntax.LangBash, share)
+		return
+	}
 	content, limit, reason := w.readFile(c, f)
 	if reason != "" {
 		k := kind
-		if limit {
+		switch {
+		case limit:
 			k = UnknownLimit
+		case !f.Known:
+			k = UnknownShellText
 		}
 		w.unknown(k, f.Raw, reason, idx, f.Span)
 		if share {
@@ -417,7 +436,7 @@ func (w *walker) shell(c ctx, idx int, lang syntax.LangVariant) {
 	case !sflag && i < len(args):
 		w.runFile(c, idx, args[i], false, UnknownSource)
 	default:
-		w.stdinShell(c, idx, args[:min(i, len(args))], lang)
+		w.stdinShell(c, idx, args[:min(i, len(args))], lang, false)
 	}
 }
 
@@ -433,7 +452,7 @@ func (w *walker) otherShell(c ctx, idx int) {
 }
 
 // stdinShell handles a shell that reads its commands from standard input.
-func (w *walker) stdinShell(c ctx, idx int, wargs []xword, lang syntax.LangVariant) {
+func (w *walker) stdinShell(c ctx, idx int, wargs []xword, lang syntax.LangVariant, share bool) {
 	info := w.info[idx]
 	e := w.plan.Execs[idx]
 	in := info.stdin
@@ -459,12 +478,17 @@ func (w *walker) stdinShell(c ctx, idx int, wargs []xword, lang syntax.LangVaria
 			w.unknown(k, in.file.Raw, "shell reads commands from a file: "+reason, idx, in.span)
 			return
 		}
-		w.nested(c, idx, nest{t: &text{src: content, base: -1, span: in.span}, wargs: wargs, lang: lang})
+		w.nested(c, idx, nest{t: &text{src: content, base: -1, span: in.span}, wargs: wargs, lang: lang, share: share})
 	case !in.known:
 		w.unknown(UnknownShellText, clip(in.text), "shell reads commands from "+in.kind+" text that is not known statically", idx, in.span)
 	default:
-		w.nested(c, idx, nest{t: in.t, wargs: wargs, lang: lang})
+		w.nested(c, idx, nest{t: in.t, wargs: wargs, lang: lang, share: share})
 	}
+}
+
+// isStdinPath reports whether a file name is the process's standard input.
+func isStdinPath(p string) bool {
+	return p == "/dev/stdin" || p == "/dev/fd/0" || p == "/proc/self/fd/0"
 }
 
 // pipeOutput describes what a pipeline stage writes to the next one: known
@@ -480,7 +504,7 @@ func (w *walker) pipeOutput(c ctx, st *syntax.Stmt, main int) *input {
 	}
 	e := w.plan.Execs[main]
 	info := w.info[main]
-	if !e.NameKnown || len(e.Wrappers) > len(c.wrappers) {
+	if !e.NameKnown {
 		return unknown
 	}
 	args := info.words[1:]
@@ -620,4 +644,42 @@ func printfOutput(args []string) (string, bool) {
 		args = args[used:]
 	}
 	return b.String(), true
+}
+
+// envShellVars are environment variables whose value programs run as a
+// shell command (git, less, man, editors, ssh askpass helpers).
+var envShellVars = map[string]bool{
+	"GIT_SSH_COMMAND": true, "GIT_EDITOR": true, "GIT_SEQUENCE_EDITOR": true, "GIT_PAGER": true,
+	"GIT_EXTERNAL_DIFF": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true, "SUDO_ASKPASS": true,
+	"PAGER": true, "MANPAGER": true, "EDITOR": true, "VISUAL": true, "LESSOPEN": true,
+	"LESSCLOSE": true, "PROMPT_COMMAND": true, "BROWSER": true,
+}
+
+// envAssign looks at an environment assignment given to a command: values
+// that programs run as shell text, BASH_ENV and ENV (files a shell
+// sources), and BASH_FUNC_name%% (a function bash imports).
+func (w *walker) envAssign(c ctx, idx int, a assignWord) {
+	switch {
+	case envShellVars[a.name]:
+		if a.val.Known && a.val.Value == "" {
+			return
+		}
+		if !a.val.Known {
+			w.unknown(UnknownShellText, a.val.Raw, a.name+" holds a command built at run time", idx, a.val.Span)
+			return
+		}
+		w.nested(c, idx, nest{t: w.textOf(w.info[idx].t, a.val), name: a.name})
+	case a.name == "BASH_ENV" || a.name == "ENV":
+		if a.val.Known && a.val.Value == "" {
+			return
+		}
+		w.runFile(c, idx, a.val, false, UnknownSource)
+	case strings.HasPrefix(a.name, "BASH_FUNC_"):
+		fn := strings.TrimSuffix(strings.TrimPrefix(a.name, "BASH_FUNC_"), "%%")
+		if !a.val.Known || !validName(fn) {
+			w.unknown(UnknownShellText, a.val.Raw, "the environment defines a shell function", idx, a.val.Span)
+			return
+		}
+		w.nested(c, idx, nest{t: &text{src: fn + " " + a.val.Value, base: -1, span: a.val.Span}, name: a.name})
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // cpuTime is the CPU time this process has used. On a busy machine it
@@ -47,13 +49,34 @@ func script200() string {
 	return b.String()
 }
 
-func BenchmarkParse(b *testing.B) {
+func benchInputs() []struct{ name, src string } {
 	heredoc := "psql <<'EOF'\n" + strings.Repeat("INSERT INTO t VALUES (1, 'some text here');\n", 20*1024/45) + "EOF\n"
-	for _, bc := range []struct{ name, src string }{
+	return []struct{ name, src string }{
 		{"OneLine", "git status && npm test"},
 		{"Script200", script200()},
 		{"Heredoc20K", heredoc},
-	} {
+	}
+}
+
+// BenchmarkSyntaxOnly measures the syntax parser alone on the same inputs:
+// the floor under BenchmarkParse.
+func BenchmarkSyntaxOnly(b *testing.B) {
+	for _, bc := range benchInputs() {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.src)))
+			start := cpuTime()
+			for b.Loop() {
+				if _, err := parseShell(bc.src, syntax.LangBash); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, bc := range benchInputs() {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.src)))
 			b.ReportAllocs()

@@ -119,7 +119,7 @@ func (w *walker) addCode(idx int, from string, x xword) {
 
 // codeFile records the code in a file that Exec idx runs (psql -f FILE).
 func (w *walker) codeFile(c ctx, idx int, f xword) {
-	if f.Known && f.Value == "-" {
+	if f.Known && (f.Value == "-" || isStdinPath(f.Value)) {
 		w.codeStdin(c, idx)
 		return
 	}
@@ -153,6 +153,10 @@ func (w *walker) codeStdin(c ctx, idx int) {
 			return
 		}
 		if in.file.Known && in.file.Value == "/dev/null" {
+			return
+		}
+		if in.file.Known && isStdinPath(in.file.Value) {
+			w.unknown(UnknownCode, "", e.Name+" reads code from standard input, which is not known statically", idx, in.span)
 			return
 		}
 		w.codeFile(c, idx, *in.file)

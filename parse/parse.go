@@ -10,6 +10,11 @@ import (
 )
 
 // The defaults for the zero fields of [Options].
+// nestedBytesPerNode is the cost, in MaxNodes units, of parsing nested text:
+// one node per this many bytes, so that text parsed again and again
+// (a file that sources itself twice) is bounded like any other work.
+const nestedBytesPerNode = 64
+
 const (
 	DefaultMaxBytes   = 1 << 20   // 1 MiB of command text
 	DefaultMaxHeredoc = 256 << 10 // 256 KiB per heredoc or here-string body
@@ -26,7 +31,10 @@ type Options struct {
 	// ReadFile reads a file named by the command (`source FILE`, `. FILE`,
 	// `bash FILE`, `psql -f FILE`, `psql < FILE`, …) so that its text can be
 	// analysed too. Nil means no file is ever read: every such file is an
-	// Unknown (UnknownSource for shell text, UnknownCode for code).
+	// Unknown (UnknownSource for shell text, UnknownCode for code). Parse
+	// never asks for files under /dev or /proc, but ReadFile must still not
+	// block: it should refuse anything but regular files (a FIFO would hang
+	// the check) and may stop reading past MaxBytes.
 	ReadFile func(name string) ([]byte, error)
 	// MaxBytes limits the size of the command string (and of every file
 	// read through ReadFile). A larger command string is an *Error; a larger
@@ -40,9 +48,10 @@ type Options struct {
 	// a shell, source). Text nested deeper is not analysed and becomes an
 	// Unknown of kind UnknownLimit. Default DefaultMaxDepth.
 	MaxDepth int
-	// MaxNodes limits the syntax nodes visited over all depths. When it is
-	// reached the walk stops and an Unknown of kind UnknownLimit covers the
-	// rest of the input. Default DefaultMaxNodes.
+	// MaxNodes limits the work: syntax nodes visited over all depths, plus
+	// one per 64 bytes of nested shell text parsed. When it is reached the
+	// walk stops and an Unknown of kind UnknownLimit covers the rest of the
+	// input. Default DefaultMaxNodes.
 	MaxNodes int
 }
 
@@ -97,10 +106,10 @@ func parse(src string, opts Options) (*walker, error) {
 		return nil, &Error{Pos: w.pos(off), Msg: msg}
 	}
 	w.file = f
-	// About one simple command per two separators (half of that to start); growing a slice of
+	// About one simple command per two separators; growing a slice of
 	// Execs by copying costs more than guessing.
 	seps := strings.Count(src, "\n") + strings.Count(src, ";") + strings.Count(src, "|") + strings.Count(src, "&")
-	n := min(seps/4+4, 4096)
+	n := min(seps/2+4, 4096)
 	w.plan.Execs = make([]Exec, 0, n)
 	w.info = make([]execInfo, 0, n)
 	t := &text{src: src, base: 0}
@@ -109,7 +118,28 @@ func parse(src string, opts Options) (*walker, error) {
 	c := ctx{t: t, sc: newScope()}
 	w.walkStmts(c, f.Stmts)
 	w.plan.Nodes = w.nodes
+	w.fillArgs()
 	return w, nil
+}
+
+// fillArgs sets every Exec's Args from the words kept while walking, in
+// one allocation.
+func (w *walker) fillArgs() {
+	n := 0
+	for _, in := range w.info {
+		n += len(in.words) - 1
+	}
+	buf := make([]Word, 0, n)
+	for i, in := range w.info {
+		if len(in.words) < 2 {
+			continue
+		}
+		start := len(buf)
+		for _, x := range in.words[1:] {
+			buf = append(buf, x.Word)
+		}
+		w.plan.Execs[i].Args = buf[start:len(buf):len(buf)]
+	}
 }
 
 func parseShell(src string, lang syntax.LangVariant) (*syntax.File, error) {
@@ -236,20 +266,20 @@ func raw(t *text, s, e int) string {
 
 // mark is a rollback point of the plan.
 type mark struct {
-	execs, codes, writes, unknowns, nodes int
-	stopped                               bool
+	execs, codes, writes, unknowns int
 }
 
 func (w *walker) mark() mark {
 	p := w.plan
-	return mark{len(p.Execs), len(p.CodeTexts), len(p.Writes), len(p.Unknowns), w.nodes, w.stopped}
+	return mark{len(p.Execs), len(p.CodeTexts), len(p.Writes), len(p.Unknowns)}
 }
 
+// rollback drops what was added to the plan since m. The nodes visited
+// still count towards MaxNodes, so that walking again is bounded too.
 func (w *walker) rollback(m mark) {
 	p := w.plan
 	p.Execs, w.info = p.Execs[:m.execs], w.info[:m.execs]
 	p.CodeTexts, p.Writes, p.Unknowns = p.CodeTexts[:m.codes], p.Writes[:m.writes], p.Unknowns[:m.unknowns]
-	w.nodes, w.stopped = m.nodes, m.stopped
 }
 
 // visit counts one syntax node and reports whether the walk may go on. The
@@ -263,8 +293,25 @@ func (w *walker) visit(c ctx, n syntax.Node) bool {
 	if w.nodes <= w.opts.MaxNodes {
 		return true
 	}
+	return w.stop(w.nodeSpan(c.t, n))
+}
+
+// charge counts cost nodes of work (nested text costs one node per
+// nestedBytesPerNode bytes to parse) and reports whether the walk may go on.
+func (w *walker) charge(sp Span, cost int) bool {
+	if w.stopped {
+		return false
+	}
+	w.nodes += cost
+	if w.nodes <= w.opts.MaxNodes {
+		return true
+	}
+	return w.stop(sp)
+}
+
+// stop ends the walk at MaxNodes with an Unknown from sp to the end.
+func (w *walker) stop(sp Span) bool {
 	w.stopped = true
-	sp := w.nodeSpan(c.t, n)
 	sp.End = w.pos(len(w.top))
 	w.plan.Unknowns = append(w.plan.Unknowns, Unknown{
 		Kind:   UnknownLimit,

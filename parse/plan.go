@@ -52,6 +52,8 @@ type Word struct {
 
 // Wrapper is one command that an Exec was found inside of and that rrsh saw
 // through: sudo, env, timeout, xargs, find -exec, bash -c, eval, ssh, …
+// For text run from an environment variable (GIT_SSH_COMMAND=… git) the
+// name is the variable's; for an alias it is "alias".
 type Wrapper struct {
 	// Name is the wrapper's resolved command name ("sudo", "bash", "eval").
 	Name string `json:"name"`
@@ -144,7 +146,8 @@ type CodeText struct {
 	Known bool   `json:"known"`
 	// From says where the text came from: "arg" (-c/-e/--command/--eval or
 	// a trailing SQL argument), "heredoc", "herestring", "pipe" (a literal
-	// echo/printf/cat piped into the client).
+	// echo/printf/cat piped into the client), "file" (a file named by an
+	// option or a < redirect, read through Options.ReadFile).
 	From string `json:"from"`
 	// Exec is the index in Plan.Execs of the client command.
 	Exec int  `json:"exec"`
@@ -173,12 +176,17 @@ const (
 
 // Write is a path the command is statically known to write or delete.
 type Write struct {
+	// Path is relative to the directory the command string started in:
+	// after `cd sub && rm x` it is "sub/x". When an earlier cd may have
+	// failed or went somewhere unknown, a relative path is not Known.
 	Path Word      `json:"path"`
 	Kind WriteKind `json:"kind"`
 	// Recursive is set for rm -r, cp -r, chmod -R, git clean and the like:
 	// the whole tree under Path may change.
 	Recursive bool `json:"recursive,omitempty"`
-	// Exec is the index in Plan.Execs of the writing command.
+	// Exec is the index in Plan.Execs of the writing command (for a
+	// redirect on a compound command, its first Exec), or -1 for a
+	// redirect on a statement without a command (`> f`).
 	Exec int  `json:"exec"`
 	Span Span `json:"span"`
 }
@@ -228,7 +236,9 @@ type Plan struct {
 	CodeTexts []CodeText `json:"code_texts,omitempty"`
 	Writes    []Write    `json:"writes,omitempty"`
 	Unknowns  []Unknown  `json:"unknowns,omitempty"`
-	// Nodes is the number of syntax nodes visited (all depths).
+	// Nodes is the number of syntax nodes visited (all depths, counting
+	// loop bodies walked again), plus one per 64 bytes of nested shell text
+	// parsed: the work that Options.MaxNodes limits.
 	Nodes int `json:"nodes"`
 }
 

@@ -295,7 +295,7 @@ func validName(s string) bool {
 // varsSetBy returns the variables a builtin sets from its arguments (read X,
 // mapfile X, printf -v X, getopts o X, unset X, …), or all=true when it may
 // set any of them.
-func varsSetBy(name string, args []Word) (names []string, all bool) {
+func varsSetBy(name string, args []xword) (names []string, all bool) {
 	switch name {
 	case "read", "mapfile", "readarray", "getopts", "unset", "printf",
 		"declare", "typeset", "local", "export", "readonly", "let", "wait":

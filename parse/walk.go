@@ -35,11 +35,19 @@ type input struct {
 type execInfo struct {
 	words  []xword // argv, name first
 	stdin  *input
-	direct bool  // run by the current shell itself (a builtin or function could run)
+	direct bool // run by the current shell itself (a builtin or function could run)
 	// noFunc is set after `command`, `builtin` and `exec`, which never run
 	// a function or alias.
 	noFunc bool
 	t      *text // the text the words come from
+	// assigns are the command's environment assignments (VAR=x cmd,
+	// env VAR=x, export VAR=x), with values as words.
+	assigns []assignWord
+}
+
+type assignWord struct {
+	name string
+	val  xword
 }
 
 const maxLoopPasses = 8
@@ -582,6 +590,7 @@ func (w *walker) walkCall(c ctx, st *syntax.Stmt, call *syntax.CallExpr) int {
 	}
 	tmp := c.sc
 	var assigns []string
+	var awords []assignWord
 	if len(call.Assigns) > 0 {
 		tmp = c.sc.child()
 		ctmp := c
@@ -589,6 +598,7 @@ func (w *walker) walkCall(c ctx, st *syntax.Stmt, call *syntax.CallExpr) int {
 		for _, a := range call.Assigns {
 			if v, ok := w.assign(ctmp, tmp, a); ok {
 				assigns = append(assigns, v)
+				awords = append(awords, w.assignWordOf(ctmp, a, v))
 			}
 		}
 		c.sc.mergeDiscard(tmp)
@@ -608,7 +618,6 @@ func (w *walker) walkCall(c ctx, st *syntax.Stmt, call *syntax.CallExpr) int {
 		return -1
 	}
 	e := Exec{
-		Args:      plain(fields[1:]),
 		Assigns:   assigns,
 		Redirects: slices.Clone(c.redirs),
 		Stdin:     inputKind(c.stdin),
@@ -617,7 +626,29 @@ func (w *walker) walkCall(c ctx, st *syntax.Stmt, call *syntax.CallExpr) int {
 		Depth:     c.depth,
 		Span:      w.stmtSpan(c, st, call),
 	}
-	return w.addExec(c, e, execInfo{words: fields, stdin: c.stdin, direct: true, t: c.t})
+	return w.addExec(c, e, execInfo{words: fields, stdin: c.stdin, direct: true, t: c.t, assigns: awords})
+}
+
+// assignWordOf describes an evaluated assignment NAME=value for the
+// environment checks of analyse.
+func (w *walker) assignWordOf(c ctx, a *syntax.Assign, nameVal string) assignWord {
+	name, val, _ := strings.Cut(nameVal, "=")
+	x := xword{Word: Word{Value: val, Known: true}}
+	if v, ok := c.sc.lookup(name); ok {
+		x.Known = v.known
+	} else {
+		x.Known = false
+	}
+	if a.Value != nil {
+		s, e := off(a.Value.Pos()), off(a.Value.End())
+		x.Raw, x.Span = raw(c.t, s, e), w.span(c.t, s, e)
+		if x.Known && len(a.Value.Parts) > 0 {
+			x.sw, x.whole = a.Value, true
+		}
+	} else {
+		x.Span = w.span(c.t, off(a.Pos()), off(a.End()))
+	}
+	return assignWord{name: name, val: x}
 }
 
 func inputKind(in *input) string {
@@ -752,6 +783,7 @@ func (w *walker) walkDecl(c ctx, st *syntax.Stmt, d *syntax.DeclClause) int {
 	words := []xword{{Word: Word{Value: variant, Known: true, Raw: variant, Span: w.nodeSpan(c.t, d.Variant)}}}
 	attrs := false
 	var named []*syntax.Assign
+	var awords []assignWord
 	for _, a := range d.Args {
 		switch {
 		case a.Naked && a.Name == nil && a.Value != nil:
@@ -776,6 +808,7 @@ func (w *walker) walkDecl(c ctx, st *syntax.Stmt, d *syntax.DeclClause) int {
 				xw.Known = false
 			}
 			words = append(words, xw)
+			awords = append(awords, w.assignWordOf(c, a, v))
 		}
 	}
 	for _, a := range named {
@@ -787,7 +820,6 @@ func (w *walker) walkDecl(c ctx, st *syntax.Stmt, d *syntax.DeclClause) int {
 		}
 	}
 	e := Exec{
-		Args:      plain(words[1:]),
 		Redirects: slices.Clone(c.redirs),
 		Stdin:     inputKind(c.stdin),
 		Wrappers:  slices.Clone(c.wrappers),
@@ -795,7 +827,7 @@ func (w *walker) walkDecl(c ctx, st *syntax.Stmt, d *syntax.DeclClause) int {
 		Depth:     c.depth,
 		Span:      w.stmtSpan(c, st, d),
 	}
-	return w.addExec(c, e, execInfo{words: words, stdin: c.stdin, t: c.t})
+	return w.addExec(c, e, execInfo{words: words, stdin: c.stdin, t: c.t, assigns: awords})
 }
 
 func (w *walker) walkLet(c ctx, st *syntax.Stmt, l *syntax.LetClause) int {
@@ -807,7 +839,6 @@ func (w *walker) walkLet(c ctx, st *syntax.Stmt, l *syntax.LetClause) int {
 		words = append(words, xword{Word: Word{Value: r, Raw: r, Span: w.span(c.t, s, e)}})
 	}
 	e := Exec{
-		Args:      plain(words[1:]),
 		Redirects: slices.Clone(c.redirs),
 		Stdin:     inputKind(c.stdin),
 		Wrappers:  slices.Clone(c.wrappers),
@@ -826,7 +857,6 @@ func (w *walker) walkTime(c ctx, st *syntax.Stmt, x *syntax.TimeClause) int {
 		words = append(words, xword{Word: Word{Value: "-p", Known: true, Raw: "-p", Span: words[0].Span}})
 	}
 	e := Exec{
-		Args:      plain(words[1:]),
 		Redirects: slices.Clone(c.redirs),
 		Stdin:     inputKind(c.stdin),
 		Wrappers:  slices.Clone(c.wrappers),

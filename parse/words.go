@@ -12,11 +12,11 @@ import (
 type mode int
 
 const (
-	modeArgs   mode = iota // command words: braces, tilde, splitting, globbing
-	modeSingle             // assignment values, here-strings, case and [[ ]] words
-	modeRedir              // redirect targets: tilde and globbing, no splitting
-	modeHdoc               // unquoted heredoc body
-	modeHdocDash           // unquoted <<- heredoc body (leading tabs removed)
+	modeArgs     mode = iota // command words: braces, tilde, splitting, globbing
+	modeSingle               // assignment values, here-strings, case and [[ ]] words
+	modeRedir                // redirect targets: tilde and globbing, no splitting
+	modeHdoc                 // unquoted heredoc body
+	modeHdocDash             // unquoted <<- heredoc body (leading tabs removed)
 )
 
 // maxBraceFields is the most words one brace expansion may produce before
@@ -89,13 +89,14 @@ func (e *expander) lit(s string, glob bool) {
 
 // value appends the known value of an expansion; unquoted, it is split on
 // blanks and its glob characters are active.
-func (e *expander) value(s string, quoted bool) {
+func (e *expander) value(s string, quoted bool, rawText string) {
 	if quoted || e.mode != modeArgs {
 		e.lit(s, !quoted)
 		return
 	}
 	if e.w.ifs {
-		e.unknownPart(s, false)
+		// IFS may have changed: how the value splits is not known.
+		e.unknownPart(rawText)
 		return
 	}
 	start := -1
@@ -117,7 +118,7 @@ func (e *expander) value(s string, quoted bool) {
 }
 
 // unknownPart appends a part only known at run time, as its source text.
-func (e *expander) unknownPart(rawText string, quoted bool) {
+func (e *expander) unknownPart(rawText string) {
 	f := e.field()
 	f.unknown = true
 	f.b.WriteString(rawText)
@@ -275,7 +276,7 @@ func (e *expander) part(p syntax.WordPart, quoted, first bool, all []syntax.Word
 		if p.Dollar {
 			v, ok := ansiC(p.Value)
 			if !ok {
-				e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), true)
+				e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 				return
 			}
 			e.lit(v, false)
@@ -289,19 +290,19 @@ func (e *expander) part(p syntax.WordPart, quoted, first bool, all []syntax.Word
 		}
 	case *syntax.ParamExp:
 		if v, ok := w.paramValue(c, p); ok {
-			e.value(v, quoted)
+			e.value(v, quoted, raw(c.t, off(p.Pos()), off(p.End())))
 			return
 		}
-		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), quoted)
+		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.CmdSubst:
 		w.walkCmdSubst(c, p.Stmts)
-		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), quoted)
+		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.ArithmExp:
 		w.walkArith(c, p.X)
-		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), quoted)
+		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.ProcSubst:
 		w.walkCmdSubst(c, p.Stmts)
-		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), quoted)
+		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.ExtGlob:
 		f := e.field()
 		if e.globbing() {
@@ -310,7 +311,7 @@ func (e *expander) part(p syntax.WordPart, quoted, first bool, all []syntax.Word
 		f.unknown = true
 		f.b.WriteString(raw(c.t, off(p.Pos()), off(p.End())))
 	default:
-		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())), quoted)
+		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	}
 }
 
@@ -326,6 +327,9 @@ func (e *expander) unquotedLit(v string) {
 		}
 		if i+1 < len(v) {
 			e.lit(v[i+1:i+2], false)
+		} else {
+			// a backslash at the very end of a -c string stays itself
+			e.lit("\\", false)
 		}
 		i++
 		start = i + 1

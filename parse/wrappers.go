@@ -3,6 +3,8 @@ package parse
 import (
 	"slices"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // wrapSpec describes a wrapper that runs the command given after its own
@@ -31,31 +33,41 @@ var wrapSpecs = map[string]*wrapSpec{
 		noRun:   []string{"l", "list", "v", "validate", "V", "version", "K", "remove-timestamp", "e", "edit", "help"},
 		dir:     []string{"D", "chdir"},
 	},
-	"doas":     {opts: optSpec{short: "uC"}, noRun: []string{"C"}},
-	"command":  {noRun: []string{"v", "V"}, builtin: true},
-	"builtin":  {builtin: true},
-	"exec":     {opts: optSpec{short: "a"}, builtin: true},
-	"nice":     {opts: optSpec{short: "n", long: []string{"adjustment"}, numeric: true}},
-	"ionice":   {opts: optSpec{short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"}}, noRun: []string{"p", "P", "u", "pid", "pgid", "uid"}},
-	"nohup":    {},
-	"setsid":   {},
-	"timeout":  {opts: optSpec{short: "sk", long: []string{"signal", "kill-after"}}, skip: 1},
-	"time":     {opts: optSpec{short: "fo", long: []string{"format", "output"}}},
-	"stdbuf":   {opts: optSpec{short: "ioe", long: []string{"input", "output", "error"}}},
-	"chrt":     {opts: optSpec{short: "TPD", long: []string{"sched-runtime", "sched-period", "sched-deadline"}}, skip: 1, noRun: []string{"p", "pid", "m", "max"}},
-	"taskset":  {skip: 1, noRun: []string{"p", "pid"}},
-	"busybox":  {},
-	"pkexec":   {opts: optSpec{long: []string{"user"}}},
-	"chroot":   {opts: optSpec{long: []string{"userspec", "groups"}}, skip: 1},
-	"strace":   {opts: optSpec{short: "abeEIoOpPsSuUX"}},
-	"ltrace":   {opts: optSpec{short: "aAbDeEFlnopsSuwX"}},
-	"unshare":  {opts: optSpec{short: "SGRw", long: []string{"setuid", "setgid", "root", "wd"}}, dir: []string{"w", "wd"}},
-	"valgrind": {},
-	"caffeinate": {opts: optSpec{short: "tw"}},
-	"catchsegv":  {},
+	"doas":        {opts: optSpec{short: "uC"}, noRun: []string{"C"}},
+	"command":     {noRun: []string{"v", "V"}, builtin: true},
+	"builtin":     {builtin: true},
+	"exec":        {opts: optSpec{short: "a"}, builtin: true},
+	"nice":        {opts: optSpec{short: "n", long: []string{"adjustment"}, numeric: true}},
+	"ionice":      {opts: optSpec{short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"}}, noRun: []string{"p", "P", "u", "pid", "pgid", "uid"}},
+	"nohup":       {},
+	"setsid":      {},
+	"timeout":     {opts: optSpec{short: "sk", long: []string{"signal", "kill-after"}}, skip: 1},
+	"time":        {opts: optSpec{short: "fo", long: []string{"format", "output"}}},
+	"stdbuf":      {opts: optSpec{short: "ioe", long: []string{"input", "output", "error"}}},
+	"chrt":        {opts: optSpec{short: "TPD", long: []string{"sched-runtime", "sched-period", "sched-deadline"}}, skip: 1, noRun: []string{"p", "pid", "m", "max"}},
+	"taskset":     {skip: 1, noRun: []string{"p", "pid"}},
+	"busybox":     {},
+	"pkexec":      {opts: optSpec{long: []string{"user"}}},
+	"chroot":      {opts: optSpec{long: []string{"userspec", "groups"}}, skip: 1},
+	"strace":      {opts: optSpec{short: "abeEIoOpPsSuUX"}},
+	"ltrace":      {opts: optSpec{short: "aAbDeEFlnopsSuwX"}},
+	"unshare":     {opts: optSpec{short: "SGRw", long: []string{"setuid", "setgid", "root", "wd"}}, dir: []string{"w", "wd"}},
+	"valgrind":    {},
+	"caffeinate":  {opts: optSpec{short: "tw"}},
+	"catchsegv":   {},
 	"proxychains": {opts: optSpec{short: "f"}},
 	"torsocks":    {},
 	"firejail":    {},
+	"toybox":      {},
+	"nsenter": {opts: optSpec{short: "tSG", shortOpt: "muinpUCTrw", long: []string{"target", "setuid", "setgid"},
+		longOpt: []string{"mount", "uts", "ipc", "net", "pid", "user", "cgroup", "time", "root", "wd"}}},
+	"run0": {opts: optSpec{short: "ugD", long: []string{"user", "group", "chdir", "nice", "setenv", "property",
+		"slice", "unit", "description", "machine", "background", "pty"}}, dir: []string{"D", "chdir"}},
+	"systemd-run": {opts: optSpec{short: "upEHM", long: []string{"unit", "property", "setenv", "host", "machine",
+		"description", "slice", "uid", "gid", "nice", "working-directory", "on-active", "on-boot", "on-startup",
+		"on-unit-active", "on-unit-inactive", "on-calendar", "timer-property", "path-property",
+		"socket-property", "service-type", "wait-time"}}, noRun: []string{"S", "shell", "help", "version"},
+		dir: []string{"working-directory"}},
 }
 
 // unwrap sees through wrappers: the wrapped command becomes another Exec
@@ -88,15 +100,61 @@ func (w *walker) unwrap(c ctx, idx int, name string) {
 		w.unwrapShellOpt(c, idx, name)
 	case "git":
 		w.gitConfigShell(c, idx)
+	case "fd", "fdfind":
+		w.unwrapFd(c, idx)
+	case "at", "batch":
+		w.unwrapAt(c, idx)
 	}
+}
+
+// unwrapFd handles fd -x/--exec/-X/--exec-batch: every following word up
+// to ";" is the command, run with the found paths.
+func (w *walker) unwrapFd(c ctx, idx int) {
+	args := w.info[idx].words[1:]
+	for i, a := range args {
+		switch a.Value {
+		case "-x", "--exec", "-X", "--exec-batch":
+		default:
+			continue
+		}
+		j := i + 1
+		for j < len(args) && !(args[j].Known && args[j].Value == ";") {
+			j++
+		}
+		words := slices.Clone(args[i+1 : j])
+		for k := range words {
+			if isPlaceholder(words[k].Value) {
+				words[k] = unknownWord(words[k])
+			}
+		}
+		if n := w.inner(c, idx, innerOpts{words: words, wargs: args[:i+1]}); n >= 0 {
+			w.unknown(UnknownArgs, "", "fd runs the command with the paths it finds", n, w.plan.Execs[n].Span)
+		}
+		return
+	}
+}
+
+// unwrapAt handles at and batch, which run shell text from standard input
+// or -f FILE later.
+func (w *walker) unwrapAt(c ctx, idx int) {
+	args := w.info[idx].words[1:]
+	hits, _ := scanOpts(args, &optSpec{short: "qft", permute: true})
+	if has(hits, "l", "r", "d", "c", "V") {
+		return
+	}
+	if f := values(hits, "f"); len(f) > 0 {
+		w.runFile(c, idx, f[len(f)-1], false, UnknownSource)
+		return
+	}
+	w.stdinShell(c, idx, args, syntax.LangBash, false)
 }
 
 // innerOpts describes a wrapped command.
 type innerOpts struct {
 	words   []xword // argv of the wrapped command
 	wargs   []xword // the wrapper's own arguments before it
-	assigns []string
-	builtin bool // the wrapper is a shell builtin (command, builtin, exec)
+	assigns []xword // NAME=value words (env, sudo)
+	builtin bool    // the wrapper is a shell builtin (command, builtin, exec)
 	remote  bool
 	dir     *xword // working directory set by the wrapper (env -C)
 }
@@ -112,9 +170,15 @@ func (w *walker) inner(c ctx, idx int, o innerOpts) int {
 	if sp.End.Offset < sp.Start.Offset {
 		sp.End = sp.Start
 	}
+	var assigns []string
+	var awords []assignWord
+	for _, a := range o.assigns {
+		assigns = append(assigns, a.Value)
+		name, val, _ := strings.Cut(a.Value, "=")
+		awords = append(awords, assignWord{name: name, val: attached(a, val)})
+	}
 	e := Exec{
-		Args:      plain(o.words[1:]),
-		Assigns:   o.assigns,
+		Assigns:   assigns,
 		Redirects: slices.Clone(p.Redirects),
 		Stdin:     p.Stdin,
 		Wrappers:  append(slices.Clone(p.Wrappers), Wrapper{Name: p.Name, Args: plain(o.wargs), Span: p.Span}),
@@ -131,12 +195,13 @@ func (w *walker) inner(c ctx, idx int, o innerOpts) int {
 		c2.sc = child
 		defer c.sc.mergeDiscard(child)
 	}
-	return w.addExec(c2, e, execInfo{words: o.words, stdin: pi.stdin, direct: o.builtin && pi.direct, noFunc: true, t: pi.t})
+	return w.addExec(c2, e, execInfo{words: o.words, stdin: pi.stdin, direct: o.builtin && pi.direct, noFunc: true, t: pi.t, assigns: awords})
 }
 
+// isAssignWord reports whether env or sudo takes a word as NAME=value:
+// any word with a "=" after its first byte.
 func isAssignWord(a xword) bool {
-	i := strings.IndexByte(a.Value, '=')
-	return i > 0 && validName(a.Value[:i])
+	return strings.IndexByte(a.Value, '=') > 0 && !strings.HasPrefix(a.Raw, "$")
 }
 
 func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
@@ -146,10 +211,10 @@ func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
 		return
 	}
 	k := firstOp(args, ops)
-	var assigns []string
+	var assigns []xword
 	if spec.assigns {
 		for k < len(args) && isAssignWord(args[k]) {
-			assigns = append(assigns, args[k].Value)
+			assigns = append(assigns, args[k])
 			k++
 		}
 	}
@@ -191,10 +256,10 @@ func (w *walker) unwrapEnv(c ctx, idx int) {
 		}
 	}
 	words = append(words, args[k:]...)
-	var assigns []string
+	var assigns []xword
 	j := 0
 	for j < len(words) && isAssignWord(words[j]) {
-		assigns = append(assigns, words[j].Value)
+		assigns = append(assigns, words[j])
 		j++
 	}
 	if j >= len(words) {
@@ -459,9 +524,10 @@ func (w *walker) unwrapParallel(c ctx, idx int) {
 	}
 	// Replacement strings are filled in from the input.
 	for i := m.execs; i < len(w.plan.Execs); i++ {
-		for j := range w.plan.Execs[i].Args {
-			if isPlaceholder(w.plan.Execs[i].Args[j].Value) {
-				w.plan.Execs[i].Args[j].Known = false
+		ws := w.info[i].words
+		for j := 1; j < len(ws); j++ {
+			if isPlaceholder(ws[j].Value) {
+				ws[j].Known = false
 			}
 		}
 	}
@@ -654,6 +720,23 @@ func (w *walker) unwrapSSH(c ctx, idx int) {
 	info := w.info[idx]
 	args := info.words[1:]
 	hits, ops := scanOpts(args, &optSpec{short: "BbcDEeFIiJLlmOopQRSWw"})
+	// Options whose value ssh runs locally with a shell.
+	for _, o := range values(hits, "o") {
+		key, val, ok := strings.Cut(o.Value, "=")
+		if !ok {
+			key, val, _ = strings.Cut(o.Value, " ")
+		}
+		switch strings.ToLower(strings.TrimSpace(key)) {
+		case "proxycommand", "localcommand", "knownhostscommand", "remotecommand":
+			local := strings.ToLower(strings.TrimSpace(key)) != "remotecommand"
+			x := attached(o, strings.TrimSpace(val))
+			if !local {
+				w.shellText(c, idx, x, nil, true)
+				continue
+			}
+			w.shellText(c, idx, x, nil, false)
+		}
+	}
 	if has(hits, "N", "V", "G") {
 		return
 	}
