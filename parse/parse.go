@@ -53,6 +53,14 @@ type Options struct {
 	// walk stops and an Unknown of kind UnknownLimit covers the rest of the
 	// input. Default DefaultMaxNodes.
 	MaxNodes int
+	// Env holds environment variables whose values are known because the
+	// caller hands exactly this environment to the shell that will run the
+	// command (rrsh passes __CLAUDE_CC_COMMAND_TEXT, which Claude Code's
+	// wrapper evals, and HOME). They are known at the top level of the
+	// script as if assigned before its first line; assignments, reads and
+	// loops in the script change them as usual. Nested shells do not see
+	// them (their environment is not tracked). Nil: no variable is known.
+	Env map[string]string
 }
 
 func (o Options) withDefaults() Options {
@@ -115,7 +123,11 @@ func parse(src string, opts Options) (*walker, error) {
 	t := &text{src: src, base: 0}
 	w.noteText(src)
 	w.funcCwdUnknown = strings.Contains(src, "cd") || strings.Contains(src, "pushd") || strings.Contains(src, "popd")
-	c := ctx{t: t, sc: newScope()}
+	sc := newScope()
+	for k, v := range opts.Env {
+		sc.put(k, varState{val: v, known: true})
+	}
+	c := ctx{t: t, sc: sc}
 	w.walkStmts(c, f.Stmts)
 	w.plan.Nodes = w.nodes
 	w.fillArgs()

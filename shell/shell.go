@@ -231,7 +231,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	}
 	res := &Result{ID: NewID()}
 	env := policy.Env{Home: s.home, Cwd: s.cwd, Root: s.root}
-	dec, plan := s.policy.Check(src, parse.Options{Dir: s.cwd, ReadFile: readSourced}, env)
+	dec, plan := s.policy.Check(src, ParseOptions(s.cwd, s.getenv), env)
 	res.Decision, res.Plan = dec, plan
 	h := journal.Header{Session: s.session, ID: res.ID}
 
@@ -427,8 +427,33 @@ func (s *Shell) tempDirs() []string {
 	return dirs
 }
 
-// readSourced reads files named by `source`/`.` so their contents are checked too.
-func readSourced(name string) ([]byte, error) {
+// ParseOptions are the parse options for checking a command that runs in
+// dir with the environment of getenv: sourced and script files are read
+// (regular files only), and the variables whose values the real shell will
+// get and that matter are known (see [KnownEnv]).
+func ParseOptions(dir string, getenv func(string) string) parse.Options {
+	return parse.Options{Dir: dir, ReadFile: ReadSourced, Env: KnownEnv(getenv)}
+}
+
+// KnownEnv returns the environment variables rrsh lets the parser expand:
+// HOME (so `source "$HOME/.bashrc"` and `rm -rf $HOME` are seen for what
+// they are) and __CLAUDE_CC_COMMAND_TEXT, the command Claude Code's newer
+// wrapper runs with eval "$__CLAUDE_CC_COMMAND_TEXT". The child gets the
+// very same values. Other variables stay unknown.
+func KnownEnv(getenv func(string) string) map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"HOME", "__CLAUDE_CC_COMMAND_TEXT"} {
+		if v := getenv(k); v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// ReadSourced reads files named by `source`/`.` (and scripts run with
+// bash FILE) so their contents are checked too; only regular files, so a
+// FIFO can never block the check.
+func ReadSourced(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err

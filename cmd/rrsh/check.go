@@ -15,6 +15,7 @@ import (
 	"github.com/rrsh/rrsh/internal/policyfile"
 	"github.com/rrsh/rrsh/parse"
 	"github.com/rrsh/rrsh/policy"
+	"github.com/rrsh/rrsh/shell"
 )
 
 func init() {
@@ -80,7 +81,7 @@ func cmdCheck(c *cli, args []string) int {
 		c.hintf("fix the policy file, or check it with `rrsh policy test FILE`")
 		return exitConfig
 	}
-	opts := parse.Options{Dir: env.Cwd, ReadFile: os.ReadFile}
+	opts := shell.ParseOptions(env.Cwd, c.getenv)
 	if *batch {
 		if fs.NArg() > 0 {
 			c.errorf("--batch reads commands from stdin; got arguments too")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,7 +145,7 @@ func (c *cli) claudeHook() agents.Answer {
 // the journal line.
 func (hc *hookCall) bash(cmd string) (agents.Answer, func() error) {
 	env := policy.Env{Home: hc.home, Cwd: hc.in.Cwd, Root: hc.root}
-	dec, _ := hc.policy.Check(cmd, parse.Options{Dir: hc.in.Cwd, ReadFile: readLimited}, env)
+	dec, _ := hc.policy.Check(cmd, shell.ParseOptions(hc.in.Cwd, hc.c.getenv), env)
 	if dec.Tier != policy.Approve || !agents.PromptsOnAsk(hc.in.PermissionMode) {
 		return agents.BashAnswer(dec, false, hc.source), nil
 	}
@@ -321,24 +320,6 @@ func (c *cli) journalHook(h journal.Header, rec journal.Hook) error {
 		return err
 	}
 	return j.Close()
-}
-
-// readLimited reads a file named by `source`, as the shell does: regular
-// files only, at most shell.MaxScript bytes.
-func readLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("not a regular file")}
-	}
-	return io.ReadAll(io.LimitReader(f, shell.MaxScript))
 }
 
 func formatSize(n int64) string {
