@@ -3,23 +3,11 @@ package parse
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/rrsh/rrsh/internal/cputime"
 	"mvdan.cc/sh/v3/syntax"
 )
-
-// cpuTime is the CPU time this process has used. On a busy machine it
-// measures the work better than wall time, which includes waiting for a
-// CPU.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // script200 builds a realistic 200-line script: pipelines, conditionals,
 // loops, functions, heredocs, substitutions and nested shells.
@@ -64,13 +52,13 @@ func BenchmarkSyntaxOnly(b *testing.B) {
 	for _, bc := range benchInputs() {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.src)))
-			start := cpuTime()
+			start := cputime.Used()
 			for b.Loop() {
 				if _, err := parseShell(bc.src, syntax.LangBash); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Used()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -80,13 +68,13 @@ func BenchmarkParse(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.src)))
 			b.ReportAllocs()
-			start := cpuTime()
+			start := cputime.Used()
 			for b.Loop() {
 				if _, err := Parse(bc.src, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Used()-start)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

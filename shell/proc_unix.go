@@ -200,10 +200,10 @@ func devNull() *os.File {
 // CloseExtraFDs marks every inherited file descriptor above 2 close-on-exec,
 // so nothing but stdin, stdout and stderr reaches the command.
 func CloseExtraFDs() {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err == nil {
+	if closeRangeCloexec(3) == nil {
 		return
 	}
-	ents, err := os.ReadDir("/proc/self/fd")
+	ents, err := os.ReadDir("/dev/fd")
 	if err != nil {
 		return
 	}

@@ -6,12 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rrsh/rrsh/internal/cputime"
 )
 
 // reportCPU adds a cpu-µs/op metric for the loop that started at start.
 func reportCPU(b *testing.B, start time.Duration) {
 	if n := b.N; n > 0 {
-		b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(n), "cpu-µs/op")
+		b.ReportMetric(float64((cputime.Used()-start).Microseconds())/float64(n), "cpu-µs/op")
 	}
 }
 
@@ -63,7 +65,7 @@ func BenchmarkRunPathFresh(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Used()
 	for i := 0; b.Loop(); i++ {
 		s, err := Open(path)
 		if err != nil {
@@ -82,7 +84,7 @@ func BenchmarkRunPathFresh(b *testing.B) {
 func BenchmarkRunPathFreshAlone(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "rrsh.db")
 	seed(b, path)
-	cpu := cpuTime()
+	cpu := cputime.Used()
 	for i := 0; b.Loop(); i++ {
 		s, err := Open(path)
 		if err != nil {
@@ -105,7 +107,7 @@ func BenchmarkRunPathOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	cpu := cpuTime()
+	cpu := cputime.Used()
 	for i := 0; b.Loop(); i++ {
 		runPath(b, s, i)
 	}
@@ -122,7 +124,7 @@ func BenchmarkOpenClose(b *testing.B) {
 	}
 	defer other.Close()
 	other.Touch(context.Background(), Session{ID: "keepalive"})
-	cpu := cpuTime()
+	cpu := cputime.Used()
 	for b.Loop() {
 		s, err := Open(path)
 		if err != nil {

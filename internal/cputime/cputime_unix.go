@@ -1,15 +1,14 @@
 //go:build unix
 
-package store
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time (user + system) this process has used. On a
-// busy machine wall time per op swings with the load; CPU time much less.
-func cpuTime() time.Duration {
+// Used is the CPU time this process has used so far, or 0 when unknown.
+func Used() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
