@@ -1,7 +1,7 @@
 # Developer tasks. CI (.ci/run) runs the same commands directly.
 
 build:
-    go build -o rrsh ./cmd/rrsh
+    CGO_ENABLED=0 go build -o rrsh ./cmd/rrsh
 
 test:
     go test ./...

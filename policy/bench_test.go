@@ -98,15 +98,25 @@ func BenchmarkDecide(b *testing.B) {
 
 // BenchmarkLoad measures loading default.yaml, which rrsh does for every
 // command it checks (its tests: section runs on every load).
+// BenchmarkLoad measures loading the default policy: "tests" runs its
+// examples (a policy file seen for the first time), "verified" skips them
+// (the embedded policy, or a file whose examples passed before).
 func BenchmarkLoad(b *testing.B) {
 	data, err := fs.ReadFile(examples.FS, "default.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Load("default.yaml", data); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name string
+		opts []LoadOption
+	}{{"tests", nil}, {"verified", []LoadOption{Verified()}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Load("default.yaml", data, bc.opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -318,7 +318,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	}
 
 	argv := append([]string{s.shellPath}, inv.Argv(src)...)
-	jailDesc := s.jailName
+	jailDesc := func() string { return s.jailName }
 	if s.jail != nil {
 		cfg := *s.jail
 		if inv.Mode == ModeFile {
@@ -340,7 +340,9 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 			return res, refuse(JailUnavailable, err, "cannot build the jail: %v", err)
 		}
 		argv = wrapped
-		jailDesc = cfg.String()
+		// Described for the journal once the command runs: a second
+		// walk of the mounts need not delay its start.
+		jailDesc = cfg.String
 	} else if !strings.HasPrefix(s.jailName, "policy-only") {
 		fmt.Fprintf(s.stderr, "rrsh: warning: running without a jail (%s)\n", s.jailName)
 	}
@@ -350,7 +352,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	if err != nil {
 		return res, refuse(JailUnavailable, err, "cannot start %s: %v", argv[0], err)
 	}
-	if err := s.record().Start(h, journal.Start{Jail: jailDesc, Pid: proc.pid(), Argv: redactArgv(argv)}); err != nil {
+	if err := s.record().Start(h, journal.Start{Jail: jailDesc(), Pid: proc.pid(), Argv: redactArgv(argv)}); err != nil {
 		// The decision line is already on disk; a missing start line
 		// is recorded as the error of the exit line below.
 		fmt.Fprintf(s.stderr, "rrsh: warning: journal: %v\n", err)

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/rrsh/rrsh/internal/paths"
@@ -162,6 +163,15 @@ func findRealShell(name string) (string, error) {
 func (c *cli) buildShell(inv *shell.Invocation, realShell, cwd string) (*shell.Shell, func(), int) {
 	home := c.getenv("HOME")
 	root := paths.ProjectRoot(cwd)
+	marker, sandboxed := jail.InSandbox(c.getenv)
+	nested := sandboxed && c.getenv("RRSH_JAILED") == "1"
+	// The session store (SQLite: about 1 ms to open and read its schema)
+	// opens on the second core while the policy loads. Opening it has no
+	// effect a refused command would need undone.
+	var openStore func() (*store.Store, error)
+	if dbPath, err := paths.StorePath(c.getenv); err == nil && !nested {
+		openStore = openInBackground(dbPath)
+	}
 	p, source, err := c.loadPolicy("", cwd)
 	if err != nil {
 		c.errorf("%v", err)
@@ -182,8 +192,6 @@ func (c *cli) buildShell(inv *shell.Invocation, realShell, cwd string) (*shell.S
 		}
 	}
 
-	marker, sandboxed := jail.InSandbox(c.getenv)
-	nested := sandboxed && c.getenv("RRSH_JAILED") == "1"
 	sessionID, _ := store.SessionID(c.getenv, os.Getppid())
 	agent := store.Agent(c.getenv)
 	opts = append(opts, shell.Session(sessionID, agent))
@@ -231,11 +239,8 @@ func (c *cli) buildShell(inv *shell.Invocation, realShell, cwd string) (*shell.S
 		c.hintf("nothing was run; fix permissions or free space in the state directory")
 		return nil, nil, exitState
 	}
-	if dbPath, err := paths.StorePath(c.getenv); err == nil {
-		// Not closed: closing the last connection checkpoints the WAL with
-		// two fsyncs (about 1 ms); the process exits right after the
-		// command, and the next writer's autocheckpoint does it instead.
-		opts = append(opts, shell.Store(func() (*store.Store, error) { return store.Open(dbPath) }))
+	if openStore != nil {
+		opts = append(opts, shell.Store(openStore))
 	}
 
 	switch {
@@ -258,6 +263,27 @@ func (c *cli) buildShell(inv *shell.Invocation, realShell, cwd string) (*shell.S
 		opts = append(opts, shell.Jail(cfg, "bwrap"))
 	}
 	return shell.New(opts...), cleanup, 0
+}
+
+// openInBackground starts opening the store at path and returns a function
+// that waits for the result. The store is never closed: closing the last
+// connection checkpoints the WAL with two fsyncs (about 1 ms); the process
+// exits right after the command, and the next writer's autocheckpoint
+// does it instead.
+func openInBackground(path string) func() (*store.Store, error) {
+	type opened struct {
+		st  *store.Store
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		st, err := store.Open(path)
+		ch <- opened{st, err}
+	}()
+	return sync.OnceValues(func() (*store.Store, error) {
+		o := <-ch
+		return o.st, o.err
+	})
 }
 
 // jailConfig builds the jail for a command in cwd from the defaults and the policy.
