@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // patRef names one pattern: p.rules[rule].pats[pat].
@@ -41,6 +42,23 @@ type patIndex struct {
 	code map[string][]codeRef
 }
 
+// subAliasTools maps every other spelling of a subcommand (npm's "t",
+// "isntall") to the tools that have it, built once from the table.
+var subAliasTools = sync.OnceValue(func() map[string][]*tool {
+	m := map[string][]*tool{}
+	for _, t := range tools {
+		if !t.sub {
+			continue
+		}
+		for alias, canon := range t.subAliases {
+			if alias != canon {
+				m[alias] = append(m[alias], t)
+			}
+		}
+	}
+	return m
+})
+
 // codeRef names one code pattern of rules[rule].
 type codeRef struct {
 	rule int32
@@ -78,11 +96,9 @@ func buildIndex(rules []*rule) patIndex {
 			}
 			ix.anySub = append(ix.anySub, ref)
 			ix.bySub[cp.head.lit] = append(ix.bySub[cp.head.lit], ref)
-			for _, t := range tools {
-				if c := t.canonSub(cp.head.lit); t.sub && c != cp.head.lit {
-					k := toolSub{t, c}
-					ix.byAlias[k] = append(ix.byAlias[k], ref)
-				}
+			for _, t := range subAliasTools()[cp.head.lit] {
+				k := toolSub{t, t.canonSub(cp.head.lit)}
+				ix.byAlias[k] = append(ix.byAlias[k], ref)
 			}
 		}
 	}

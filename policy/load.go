@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -123,11 +124,13 @@ type loader struct {
 	sp    *syntax.Parser // reused for every pattern
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// The regular expressions compile on first use: package initialisation
+// runs in every rrsh process, and most never load a bad policy file.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 func (l *loader) yamlErr(err error) error {
 	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("%s:%s: %s", l.name, m[1], m[2])
 	}
 	return fmt.Errorf("%s: %s", l.name, strings.TrimPrefix(msg, "yaml: "))
@@ -330,14 +333,30 @@ func (l *loader) load(root *yaml.Node) error {
 	return nil
 }
 
-var ruleNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+// validName reports whether s is a rule name: 1 to 100 of [A-Za-z0-9._-],
+// starting with a letter or digit.
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 100 || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '.' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 func (l *loader) ruleName(n *yaml.Node) (string, error) {
 	name, err := l.str(n, "name")
 	if err != nil {
 		return "", err
 	}
-	if !ruleNameRE.MatchString(name) {
+	if !validName(name) {
 		return "", l.errf(n, "bad rule name %q (use letters, digits, '.', '_' and '-', at most 100)", name)
 	}
 	switch name {
@@ -353,7 +372,19 @@ func (l *loader) ruleName(n *yaml.Node) (string, error) {
 
 var ruleKeys = []string{"name", "tier", "pattern", "patterns", "code", "unless", "lang", "paths", "remote", "message"}
 
-var langRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+// validLang reports whether s is a language name: 1 to 32 of [a-z0-9_-],
+// starting with a lower-case letter.
+func validLang(s string) bool {
+	if len(s) == 0 || len(s) > 32 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func (l *loader) rules(n *yaml.Node) error {
 	if err := l.noAlias(n); err != nil {
@@ -461,7 +492,7 @@ func (l *loader) rules(n *yaml.Node) error {
 				return l.errf(f.val, "lang must not be empty")
 			}
 			for i, s := range ls {
-				if !langRE.MatchString(s) {
+				if !validLang(s) {
 					return l.errf(ln[i], "bad language %q (write it like sql, python or mongo)", s)
 				}
 			}
@@ -692,11 +723,13 @@ func (l *loader) jail(n *yaml.Node, j *Jail) error {
 	return nil
 }
 
-var sizeRE = regexp.MustCompile(`^\s*([0-9]+)\s*([KMGT]i?B|[KMGT]|B)?\s*$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([0-9]+)\s*([KMGT]i?B|[KMGT]|B)?\s*$`)
+})
 
 // parseSize parses "100MiB", "1GB", "512K" or a number of bytes.
 func parseSize(s string) (int64, error) {
-	m := sizeRE.FindStringSubmatch(s)
+	m := sizeRE().FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("bad size %q (write it like 100MiB, 1GB or 4096)", s)
 	}

@@ -232,3 +232,31 @@ func TestDocExample(t *testing.T) {
 		t.Errorf("example: %d tests, %d rules", len(p.TestResults()), len(p.Rules()))
 	}
 }
+
+func TestValidNames(t *testing.T) {
+	for _, tc := range []struct {
+		s          string
+		name, lang bool
+	}{
+		{"rm-home", true, true},
+		{"a", true, true},
+		{"A.b_c-9", true, false},
+		{"9lives", true, false},
+		{"", false, false},
+		{"-x", false, false},
+		{".x", false, false},
+		{"x y", false, false},
+		{"ü", false, false},
+		{strings.Repeat("a", 32), true, true},
+		{strings.Repeat("a", 33), true, false},
+		{strings.Repeat("a", 100), true, false},
+		{strings.Repeat("a", 101), false, false},
+	} {
+		if got := validName(tc.s); got != tc.name {
+			t.Errorf("validName(%q) = %v, want %v", tc.s, got, tc.name)
+		}
+		if got := validLang(tc.s); got != tc.lang {
+			t.Errorf("validLang(%q) = %v, want %v", tc.s, got, tc.lang)
+		}
+	}
+}

@@ -34,8 +34,8 @@ type pathGlob struct {
 	// base is the literal part of form before the first element with a
 	// glob character ("/etc", "~/.ssh", ".git/hooks"); "." for the root itself.
 	base string
-	re   *regexp.Regexp // matches rest; nil when there are no glob characters
-	tree bool           // form ends in "/**"
+	re   *lazyRE // matches rest; nil when there are no glob characters
+	tree bool    // form ends in "/**"
 	// treeOnly is set for "X/**" with a literal X: it matches X and all
 	// below, and re is nil.
 	treeOnly bool
@@ -120,7 +120,7 @@ func compileGlob(src string) (*pathGlob, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q: bad glob: %w", src, err)
 		}
-		re, err := regexp.Compile(expr)
+		re, err := newLazyRE(expr)
 		if err != nil {
 			return nil, fmt.Errorf("%q: bad glob: %w", src, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -20,8 +19,8 @@ const maxPatternWords = 64
 
 // pword is one word of a pattern.
 type pword struct {
-	lit string         // the word after quote removal
-	re  *regexp.Regexp // set when the word has unquoted glob characters
+	lit string  // the word after quote removal
+	re  *lazyRE // set when the word has unquoted glob characters
 }
 
 func (w pword) match(s string) bool {
@@ -171,7 +170,7 @@ func literalWord(w *syntax.Word) (pword, error) {
 		if err != nil {
 			return pword{}, fmt.Errorf("%s: bad glob: %w", wordText(w), err)
 		}
-		re, err := regexp.Compile(expr)
+		re, err := newLazyRE(expr)
 		if err != nil {
 			return pword{}, fmt.Errorf("%s: bad glob: %w", wordText(w), err)
 		}

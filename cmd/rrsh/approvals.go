@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,7 +29,19 @@ const apprDefaultRuleFor = time.Hour
 // apprTimeout bounds each store operation of these subcommands.
 const apprTimeout = 30 * time.Second
 
-var apprIDPattern = regexp.MustCompile(`^[0-9a-f]{4,8}$`)
+// apprID reports whether s looks like an approval id: 4 to 8 lower-case
+// hex digits.
+func apprID(s string) bool {
+	if len(s) < 4 || len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // apprJailed refuses inside the jail: an agent must not answer its own
 // approval requests. (The jail also mounts the state directory
@@ -241,7 +252,7 @@ func (c *cli) apprID(fs *flag.FlagSet, pos []string) (string, bool) {
 		fs.Usage()
 		return "", false
 	}
-	if !apprIDPattern.MatchString(pos[0]) {
+	if !apprID(pos[0]) {
 		c.errorf("%q is not an approval id (4 to 8 lowercase hex characters)", pos[0])
 		c.hintf("rrsh pending lists the waiting ones")
 		return "", false
