@@ -199,12 +199,13 @@ func (t *text) sub(s int, val string) *text {
 
 // walker holds the state of one Parse call.
 type walker struct {
-	opts  Options
-	top   string
-	lines []int // offsets of line starts in top, built on first use
-	plan  *Plan
-	info  []execInfo // parallel to plan.Execs
-	nodes int
+	opts     Options
+	top      string
+	lines    []int // offsets of line starts in top, built on first use
+	lastLine int   // index into lines of the last position asked for
+	plan     *Plan
+	info     []execInfo // parallel to plan.Execs
+	nodes    int
 	// stopped is set once MaxNodes is reached; the walk then does nothing.
 	stopped bool
 	// ifs is set once any analysed text mentions IFS: field splitting of
@@ -241,7 +242,12 @@ func (w *walker) pos(off int) Pos {
 			}
 		}
 	}
-	i := sort.Search(len(w.lines), func(i int) bool { return w.lines[i] > off }) - 1
+	// The walk asks mostly in source order: try the last line first.
+	i := w.lastLine
+	if i >= len(w.lines) || w.lines[i] > off || (i+1 < len(w.lines) && w.lines[i+1] <= off) {
+		i = sort.Search(len(w.lines), func(i int) bool { return w.lines[i] > off }) - 1
+		w.lastLine = i
+	}
 	return Pos{Offset: off, Line: i + 1, Col: off - w.lines[i] + 1}
 }
 

@@ -50,6 +50,12 @@ func readArgs(t *tool, words []parse.Word, presetSub string) argv {
 		a.pos = make([]posArg, 0, len(words)+1)
 		a.flags = make([]flagArg, 0, len(words)+1)
 	}
+	return readArgsInto(a, t, words, presetSub)
+}
+
+// readArgsInto is readArgs appending to the (empty) slices of a, so a
+// caller deciding many commands reuses them.
+func readArgsInto(a argv, t *tool, words []parse.Word, presetSub string) argv {
 	subDone := t == nil || !t.sub
 	if presetSub != "" {
 		a.sub = presetSub

@@ -47,8 +47,10 @@ type decider struct {
 	// unknownArgs marks Execs with an Unknown of kind args.
 	unknownArgs []bool
 	matches     []Match
-	cands       []patRef // scratch for exec
-	safe        []int8   // per dirs entry: 1 read-safe, -1 not, 0 not yet known
+	cands       []patRef  // scratch for exec
+	pos         []posArg  // scratch for exec
+	flags       []flagArg // scratch for exec
+	safe        []int8    // per dirs entry: 1 read-safe, -1 not, 0 not yet known
 }
 
 func (dc *decider) prepare() {
@@ -126,7 +128,9 @@ func (dc *decider) exec(i int) {
 		return
 	}
 	t := toolFor(e.Name)
-	ea := readArgs(t, e.Args, "")
+	// ea lives only for this call: its slices are the decider's, reused.
+	ea := readArgsInto(argv{pos: dc.pos[:0], flags: dc.flags[:0]}, t, e.Args, "")
+	defer func() { dc.pos, dc.flags = ea.pos[:0], ea.flags[:0] }()
 	part := ""
 	definite := false
 	// Of the rules the command may match, only the closest is reported.
