@@ -6,6 +6,7 @@
 # Usage: bash bench/process.sh [runs]   (needs hyperfine, bwrap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+OLDPWD_REPO=$PWD
 runs=${1:-200}
 out=${BENCH_OUT:-bench/results}
 mkdir -p "$out"
@@ -26,7 +27,11 @@ mkdir project && cd project && git init -q .
 
 hf() { hyperfine -N --warmup 20 --runs "$runs" --export-markdown "$out/$1.md" "${@:2}"; }
 
-hf check "bash -c true" "$rrsh check 'git status'"
+hf check "bash -c true" "$rrsh check 'git status'" "$rrsh version"
+# The same with a default (cgo, dynamically linked) build, as `go run` and
+# `go install` make it where a C compiler is present.
+(cd "$OLDPWD_REPO" && go build -o "$out/rrsh-cgo" ./cmd/rrsh)
+hf check_cgo "bash -c true" "$out/rrsh-cgo check 'git status'"
 
 for cmd in 'true' 'echo hi | cat'; do
   name=$(echo "$cmd" | tr -c 'a-z' '_')
