@@ -235,17 +235,22 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	res.Decision, res.Plan = dec, plan
 	h := journal.Header{Session: s.session, ID: res.ID}
 
+	targets := snapshotTargets(plan, s.cwd, s.root, s.home)
+	writes := targetPaths(targets)
+
+	// A command that writes nothing and needs no approval uses the store
+	// only for the session's bookkeeping (rrsh sessions): that waits until
+	// the command runs. Everything else needs it first: the other
+	// sessions' writes, the record of this one's, the approval queue.
 	var st *store.Store
-	if s.openStore != nil && dec.Tier != policy.Block {
+	storeLater := len(writes) == 0 && dec.Tier == policy.Allow
+	if s.openStore != nil && dec.Tier != policy.Block && !storeLater {
 		var err error
 		st, err = s.openStore()
 		if err != nil {
 			return res, refuse(StateUnwritable, err, "cannot open the session store: %v", err)
 		}
 	}
-
-	targets := snapshotTargets(plan, s.cwd, s.root, s.home)
-	writes := targetPaths(targets)
 
 	// Pre-images of everything the command is known to write, taken
 	// before anything runs. Over the size cap nothing is stored and the
@@ -306,14 +311,8 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	}
 
 	if st != nil {
-		now := s.now()
-		if err := st.Touch(ctx, store.Session{ID: s.session, Agent: s.agent, Cwd: s.cwd, LastCommand: truncate(src, 200), LastSeen: now}); err != nil {
+		if err := s.touch(ctx, st, src, res.ID, writes); err != nil {
 			return res, refuse(StateUnwritable, err, "cannot update the session store: %v", err)
-		}
-		if len(writes) > 0 {
-			if err := st.RecordWrites(ctx, s.session, res.ID, writes, now); err != nil {
-				return res, refuse(StateUnwritable, err, "cannot update the session store: %v", err)
-			}
 		}
 	}
 
@@ -356,6 +355,17 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 		// The decision line is already on disk; a missing start line
 		// is recorded as the error of the exit line below.
 		fmt.Fprintf(s.stderr, "rrsh: warning: journal: %v\n", err)
+	}
+	if storeLater && s.openStore != nil {
+		// While the command runs; a failure here is bookkeeping lost,
+		// not a check skipped.
+		st, err := s.openStore()
+		if err == nil {
+			err = s.touch(ctx, st, src, res.ID, nil)
+		}
+		if err != nil {
+			fmt.Fprintf(s.stderr, "rrsh: warning: session store: %v\n", err)
+		}
 	}
 	status, sig := proc.wait()
 	res.Status = status
@@ -427,6 +437,18 @@ func (s *Shell) tempDirs() []string {
 		dirs = append(dirs, filepath.Clean(t))
 	}
 	return dirs
+}
+
+// touch records the session's activity and the paths the command writes.
+func (s *Shell) touch(ctx context.Context, st *store.Store, src, id string, writes []string) error {
+	now := s.now()
+	if err := st.Touch(ctx, store.Session{ID: s.session, Agent: s.agent, Cwd: s.cwd, LastCommand: truncate(src, 200), LastSeen: now}); err != nil {
+		return err
+	}
+	if len(writes) > 0 {
+		return st.RecordWrites(ctx, s.session, id, writes, now)
+	}
+	return nil
 }
 
 // ParseOptions are the parse options for checking a command that runs in
