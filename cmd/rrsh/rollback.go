@@ -149,8 +149,6 @@ func cmdRollback(c *cli, args []string) int {
 		fmt.Fprintf(c.stdout, "dry run: rolling back %s would:\n", strings.Join(ids, ", "))
 	}
 	fmt.Fprint(c.stdout, rep.Summary())
-	fmt.Fprintf(c.stdout, "%d restored, %d removed, %d unchanged, %d skipped (%s)\n",
-		rep.Restored, rep.Removed, rep.Unchanged, rep.Skipped, humanSize(rep.Bytes))
 	for _, id := range rep.NoPost {
 		fmt.Fprintf(c.stdout, "note: %s did not finish under rrsh; it was rolled back without a conflict check\n", id)
 	}
