@@ -327,7 +327,8 @@ func redactArgv(argv []string) []string {
 	return out
 }
 
-func humanBytes(n int64) string {
+// HumanBytes formats a size for people: "512 B", "1.5 KiB", "2.0 GiB".
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

@@ -272,7 +272,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 			man = nil
 			extra = append(extra, policy.Match{
 				Rule: "snapshot-size", Tier: policy.Approve, Kind: "write", Part: tl.Path, Exec: -1,
-				Reason: fmt.Sprintf("the files it writes total %s, over the snapshot cap of %s: it could not be rolled back", humanBytes(tl.Size), humanBytes(tl.Limit)),
+				Reason: fmt.Sprintf("the files it writes total %s, over the snapshot cap of %s: it could not be rolled back", HumanBytes(tl.Size), HumanBytes(tl.Limit)),
 			})
 		case err != nil:
 			return res, refuse(StateUnwritable, err, "cannot snapshot files before writing: %v", err).withHint("nothing was run; free disk space or fix permissions of the state directory")

@@ -201,7 +201,7 @@ func (hc *hookCall) write(call agents.Call) (agents.Answer, error) {
 		if !errors.As(err, &tl) {
 			return agents.Answer{}, fmt.Errorf("cannot snapshot %s before the edit: %w", call.Path, err)
 		}
-		reason := fmt.Sprintf("snapshot-size: %s is %s, over the snapshot limit: this edit could not be rolled back", call.Path, formatSize(tl.Size))
+		reason := fmt.Sprintf("snapshot-size: %s is %s, over the snapshot limit: this edit could not be rolled back", call.Path, shell.HumanBytes(tl.Size))
 		if !agents.PromptsOnAsk(hc.in.PermissionMode) {
 			return agents.Deny("rrsh: %s, and Claude Code does not ask in permission mode %s; ask the user to make the change", reason, hc.in.PermissionMode), nil
 		}
@@ -320,17 +320,4 @@ func (c *cli) journalHook(h journal.Header, rec journal.Hook) error {
 		return err
 	}
 	return j.Close()
-}
-
-func formatSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

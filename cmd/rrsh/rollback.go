@@ -12,6 +12,7 @@ import (
 
 	"github.com/rrsh/rrsh/internal/paths"
 	"github.com/rrsh/rrsh/journal"
+	"github.com/rrsh/rrsh/shell"
 	"github.com/rrsh/rrsh/snapshots"
 	"github.com/rrsh/rrsh/store"
 )
@@ -206,20 +207,8 @@ func progressBar(c *cli, f *os.File) func(done, total int64) {
 		lastDraw = time.Now()
 		const width = 30
 		n := int(float64(width) * float64(done) / float64(total))
-		fmt.Fprintf(f, "\r\x1b[Krestoring [%s%s] %s / %s", strings.Repeat("#", n), strings.Repeat(".", width-n), humanSize(done), humanSize(total))
+		fmt.Fprintf(f, "\r\x1b[Krestoring [%s%s] %s / %s", strings.Repeat("#", n), strings.Repeat(".", width-n), shell.HumanBytes(done), shell.HumanBytes(total))
 	}
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 func cmdGC(c *cli, args []string) int {
@@ -249,7 +238,7 @@ func cmdGC(c *cli, args []string) int {
 		return exitState
 	}
 	fmt.Fprintf(c.stdout, "kept %d snapshots (%s), removed %d snapshots and %d blobs (%s freed)\n",
-		rep.ManifestsKept, humanSize(rep.BytesKept), rep.ManifestsRemoved, rep.BlobsRemoved, humanSize(rep.BytesFreed))
+		rep.ManifestsKept, shell.HumanBytes(rep.BytesKept), rep.ManifestsRemoved, rep.BlobsRemoved, shell.HumanBytes(rep.BytesFreed))
 	return 0
 }
 
