@@ -56,6 +56,13 @@ func readArgs(t *tool, words []parse.Word, presetSub string) argv {
 // readArgsInto is readArgs appending to the (empty) slices of a, so a
 // caller deciding many commands reuses them.
 func readArgsInto(a argv, t *tool, words []parse.Word, presetSub string) argv {
+	return readArgsAlias(a, t, words, presetSub, true)
+}
+
+// readArgsAlias is readArgsInto; expand says whether a git alias defined
+// on the command line is read as what it stands for (once: not again in
+// the expansion).
+func readArgsAlias(a argv, t *tool, words []parse.Word, presetSub string, expand bool) argv {
 	subDone := t == nil || !t.sub
 	if presetSub != "" {
 		a.sub = presetSub
@@ -186,15 +193,65 @@ func readArgsInto(a argv, t *tool, words []parse.Word, presetSub string) argv {
 		}
 	}
 	if t != nil && t.configAlias != "" && a.hasSub && !a.subUnknown {
-		// git -c alias.NAME=… makes NAME mean anything.
+		// git -c alias.NAME=VALUE makes NAME mean VALUE.
 		for _, f := range a.flags {
 			if f.name == t.configAlias && f.hasVal && strings.HasPrefix(f.val, "alias."+a.sub+"=") {
+				if !expand {
+					a.subUnknown, a.unknown = true, true
+					break
+				}
+				if x, ok := expandAlias(t, words, a, f, strings.TrimPrefix(f.val, "alias."+a.sub+"=")); ok {
+					return x
+				}
 				a.subUnknown = true
 				a.unknown = true
 			}
 		}
 	}
 	return a
+}
+
+// expandAlias reads words again with the subcommand word replaced by the
+// alias's value, as git runs it: `git -c alias.p='push --force' p` is
+// `git push --force`. Only a plain value of known words qualifies: a
+// "!…" value is a shell command, and quotes or a second alias (git
+// expands chains) are not followed; the caller then treats the
+// subcommand as unknown. Word indices of the result point into words:
+// the alias's own words at the subcommand word.
+func expandAlias(t *tool, words []parse.Word, a argv, def flagArg, value string) (argv, bool) {
+	fields := strings.Fields(value)
+	if !def.known || len(fields) == 0 || strings.HasPrefix(value, "!") || strings.ContainsAny(value, "'\"\\$`") {
+		return argv{}, false
+	}
+	at := a.pos[0].word
+	if at < 0 || at >= len(words) {
+		return argv{}, false
+	}
+	syn := make([]parse.Word, 0, len(words)+len(fields)-1)
+	syn = append(syn, words[:at]...)
+	for _, f := range fields {
+		syn = append(syn, parse.Word{Value: f, Known: true, Raw: f, Span: words[at].Span})
+	}
+	syn = append(syn, words[at+1:]...)
+	x := readArgsAlias(argv{}, t, syn, "", false)
+	if x.subUnknown || x.sub == a.sub {
+		return argv{}, false
+	}
+	for _, f := range x.flags {
+		if f.name == t.configAlias && f.hasVal && strings.HasPrefix(f.val, "alias."+x.sub+"=") {
+			return argv{}, false // an alias of an alias
+		}
+	}
+	shift := len(fields) - 1
+	for i := range x.pos {
+		switch w := x.pos[i].word; {
+		case w >= at && w <= at+shift:
+			x.pos[i].word, x.pos[i].aliased = at, true
+		case w > at+shift:
+			x.pos[i].word = w - shift
+		}
+	}
+	return x, true
 }
 
 // addFlag appends a flag in its canonical spelling(s).

@@ -201,7 +201,7 @@ var seedCases = []decideCase{
 	{"shopt -s expand_aliases; alias r='rm -rf'; r x", Block, "blocklist:rm -rf"},
 	{`$'\x72m' -rf x`, Block, "blocklist:rm -rf"},
 	{"{rm,-rf,x}", Block, "blocklist:rm -rf"},
-	{"git -c alias.p='push --force' p", Approve, "blocklist:"},
+	{"git -c alias.p='push --force' p", Block, "blocklist:push --force"},
 	{"busybox rm -rf x", Block, "blocklist:rm -rf"},
 	{"env -S 'rm -rf x'", Block, "blocklist:rm -rf"},
 	{"/usr/bin/env rm -rf x", Block, "blocklist:rm -rf"},
@@ -330,6 +330,13 @@ var defaultCases = []decideCase{
 	{"git push --force origin main", Block, "force-push-shared"},
 	{"git push origin +master", Block, "force-push-shared"},
 	{"git push origin --delete main", Block, "force-push-shared"},
+	// git -c alias.NAME=VALUE: a plain value is read as the command it
+	// stands for; a shell alias (!…) cannot be followed.
+	{`git -c alias.p="push --force" p origin main`, Block, "force-push-shared"},
+	{`git -c alias.p='push -f' p origin main`, Block, "force-push-shared"},
+	{`git -c alias.st=status st`, Allow, ""},
+	{`git -c alias.p='!rm -rf ~' p`, Block, "delete-system"}, // parse reads a ! alias as a shell command
+	{`git -c alias.p=p p`, Approve, ""},
 	{"dd if=/dev/zero of=/dev/sda", Block, "block-devices"},
 	{"cat img > /dev/mmcblk0", Block, "block-devices"},
 	{"mkfs -t ext4 /dev/sdb1", Block, "format-disk"},

@@ -90,6 +90,10 @@
 // is --force, a "+ref" refspec is --force and ":ref" is --delete, npm t and
 // npm run test are npm test, kubectl ns is namespace, terraform apply
 // -destroy is terraform destroy). After "--" every word is a positional.
+// A git alias defined on the command line is read as what it stands for
+// (git -c alias.p='push --force' p is git push --force); one it cannot
+// follow (quotes, an alias of an alias) makes the subcommand unknown, and
+// a "!" alias is a shell command the parser checks as one.
 // Allow patterns are narrower: their first word must be the command name,
 // so that an allowlisted "test" allows the test command, not every tool's
 // test subcommand (block and approve patterns stay broad: "push --force"
