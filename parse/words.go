@@ -263,6 +263,15 @@ func (e *expander) part(p syntax.WordPart, quoted, first bool, all []syntax.Word
 			e.lit(unescapeDq(p.Value), false)
 		default:
 			v := p.Value
+			if first && e.mode == modeSingle && (strings.HasPrefix(v, "~/") || v == "~" && len(all) == 1) {
+				// An assignment value, here-string or case word: bash
+				// expands a leading ~ to $HOME here and now; when the
+				// script's HOME is known, so is the value.
+				if home, ok := e.c.sc.get("HOME"); ok && home != "" {
+					e.unquotedLit(home + v[1:])
+					break
+				}
+			}
 			if first && strings.HasPrefix(v, "~") {
 				e.field().tilde = true
 			}
