@@ -1,5 +1,3 @@
-// Command rrsh is a checking, jailing, journaling shell for coding agents.
-// See README.md.
 package main
 
 import "os"
