@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"encoding/base64"
 	"fmt"
 	"path"
 	"slices"
@@ -32,6 +33,7 @@ func (w *walker) analyse(c ctx, idx int) {
 	args := info.words[1:]
 	if info.direct && e.Path == "" && !info.noFunc {
 		if fi := c.sc.fn(name); fi != nil {
+			w.info[idx].shadowed = true
 			if !fi.maybe {
 				w.plan.Execs[idx].Function = true
 			}
@@ -43,6 +45,7 @@ func (w *walker) analyse(c ctx, idx int) {
 			}
 		}
 		if av, ok := c.sc.alias(name); ok && plainLit(info.words[0]) && !slices.Contains(c.noAlias, name) {
+			w.info[idx].shadowed = true
 			w.expandAlias(c, idx, av)
 		}
 	}
@@ -504,7 +507,8 @@ func (w *walker) pipeOutput(c ctx, st *syntax.Stmt, main int) *input {
 	}
 	e := w.plan.Execs[main]
 	info := w.info[main]
-	if !e.NameKnown {
+	if !e.NameKnown || info.shadowed || e.Function {
+		// A function or alias of that name prints what it likes.
 		return unknown
 	}
 	args := info.words[1:]
@@ -545,7 +549,27 @@ func (w *walker) pipeOutput(c ctx, st *syntax.Stmt, main int) *input {
 			return unknown
 		}
 		out = s
+	case "base64":
+		// base64 -d (GNU, BSD -D) of known input: exactly what it decodes.
+		// Newlines in the input are ignored, as GNU base64 does; anything
+		// that does not decode cleanly is not guessed at.
+		if !pathUnchanged(c) || len(args) != 1 || !args[0].Known ||
+			args[0].Value != "-d" && args[0].Value != "--decode" && args[0].Value != "-D" {
+			return unknown
+		}
+		in := info.stdin
+		if in == nil || !in.known || in.limit {
+			return unknown
+		}
+		dec, err := base64.StdEncoding.Strict().DecodeString(strings.ReplaceAll(in.text, "\n", ""))
+		if err != nil {
+			return unknown
+		}
+		out = string(dec)
 	case "cat":
+		if !pathUnchanged(c) {
+			return unknown
+		}
 		if len(args) == 0 || len(args) == 1 && args[0].Known && args[0].Value == "-" {
 			in := info.stdin
 			if in == nil || !in.known || in.limit {
@@ -577,6 +601,13 @@ func (w *walker) pipeOutput(c ctx, st *syntax.Stmt, main int) *input {
 		t = &t2
 	}
 	return &input{kind: "pipe", known: true, text: out, t: t, span: sp}
+}
+
+// pathUnchanged reports whether the script has left PATH alone, so that a
+// program (not a builtin) of a well-known name is the system's.
+func pathUnchanged(c ctx) bool {
+	_, set := c.sc.lookup("PATH")
+	return !set
 }
 
 func isEchoOpt(v string) bool {

@@ -28,6 +28,15 @@
 // last path element is literal and quoted against splitting
 // ("$HOME/bin/tool", ~/bin/tool), the name is known.
 //
+// The output of a command substitution is known when it is a single
+// echo, printf, cat (of known files or input) or base64 -d of known input,
+// or a pipeline ending in one, and no function or alias of that name may
+// run instead (for cat and base64, PATH is also unchanged): eval "$(echo
+// '…' | base64 -d)" is checked as the decoded text, the way agents' shell
+// snapshots define functions. A command name built by a substitution is
+// still not known ($(echo rm) -rf x). The same known output feeds a pipe
+// into a shell (echo … | base64 -d | bash).
+//
 // A shell function is listed once, where it is defined: its body's Execs
 // appear there. A call to a function defined earlier on every path is still
 // an Exec, named after the function, with Function set; it is analysed as if

@@ -214,6 +214,9 @@ type walker struct {
 	// funcCwdUnknown makes function bodies start in an unknown directory
 	// (the script changes directory, so a call may happen elsewhere).
 	funcCwdUnknown bool
+	// lastPipeOut is the known output of the last pipeline walked, for
+	// walkCmdSubst.
+	lastPipeOut *input
 	// file is the top-level syntax tree and empty the top-level offsets of
 	// simple commands whose words expanded to nothing; both for tests.
 	file  *syntax.File

@@ -39,7 +39,10 @@ type execInfo struct {
 	// noFunc is set after `command`, `builtin` and `exec`, which never run
 	// a function or alias.
 	noFunc bool
-	t      *text // the text the words come from
+	// shadowed is set when a function or alias of the command's name may
+	// run instead of the builtin or program: its output is then unknown.
+	shadowed bool
+	t        *text // the text the words come from
 	// assigns are the command's environment assignments (VAR=x cmd,
 	// env VAR=x, export VAR=x), with values as words.
 	assigns []assignWord
@@ -479,11 +482,39 @@ func (w *walker) walkTest(c ctx, x syntax.TestExpr) {
 	}
 }
 
-func (w *walker) walkCmdSubst(c ctx, stmts []*syntax.Stmt) {
+// walkCmdSubst walks the statements of $(…) or <(…) and returns their
+// output when it is known: a single simple command or pipeline whose last
+// stage's output pipeOutput knows (echo, printf, cat, base64 -d of known
+// input). Otherwise nil.
+func (w *walker) walkCmdSubst(c ctx, stmts []*syntax.Stmt) (out *input) {
 	w.sub(c, func(c ctx) {
 		c.redirs = nil
-		w.walkStmts(c, stmts)
+		if len(stmts) != 1 || !plainStmt(stmts[0]) {
+			w.walkStmts(c, stmts)
+			return
+		}
+		st := stmts[0]
+		w.lastPipeOut = nil
+		main := w.walkStmt(c, st)
+		switch x := st.Cmd.(type) {
+		case *syntax.CallExpr:
+			out = w.pipeOutput(c, st, main)
+		case *syntax.BinaryCmd:
+			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {
+				out = w.lastPipeOut
+			}
+		}
 	})
+	if out != nil && !out.known {
+		out = nil
+	}
+	return out
+}
+
+// plainStmt reports whether st runs in the foreground, unnegated, with no
+// redirects of its own (which could divert its output).
+func plainStmt(st *syntax.Stmt) bool {
+	return len(st.Redirs) == 0 && !st.Background && !st.Coprocess && !st.Negated
 }
 
 // walkPipeline walks a | b | c. Each stage runs in a subshell; a stage's
@@ -514,6 +545,9 @@ func (w *walker) walkPipeline(c ctx, x *syntax.BinaryCmd) {
 		main := w.walkStmt(c2, st)
 		c.sc.mergeDiscard(child)
 		prev = w.pipeOutput(c2, st, main)
+	}
+	if len(stages) > 0 && plainStmt(stages[len(stages)-1]) {
+		w.lastPipeOut = prev
 	}
 }
 
@@ -662,6 +696,12 @@ func inputKind(in *input) string {
 func (w *walker) addExec(c ctx, e Exec, info execInfo) int {
 	name := info.words[0]
 	setName(&e, name)
+	if name.sw != nil && hasCmdSubst(name.sw) {
+		// $(echo rm) -rf x: even when the output is known, a command
+		// name built by running commands is reported as built at run
+		// time, so the policy's treatment of unknowns applies.
+		e.Name, e.Path, e.NameKnown = "", "", false
+	}
 	idx := len(w.plan.Execs)
 	w.plan.Execs = append(w.plan.Execs, e)
 	w.info = append(w.info, info)
@@ -675,6 +715,20 @@ func (w *walker) addExec(c ctx, e Exec, info execInfo) int {
 	}
 	w.analyse(c, idx)
 	return idx
+}
+
+// hasCmdSubst reports whether sw has a command or process substitution
+// (at any quoting level).
+func hasCmdSubst(sw *syntax.Word) bool {
+	found := false
+	syntax.Walk(sw, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // setName fills Name, Path and NameKnown from the command word.

@@ -304,7 +304,12 @@ func (e *expander) part(p syntax.WordPart, quoted, first bool, all []syntax.Word
 		}
 		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.CmdSubst:
-		w.walkCmdSubst(c, p.Stmts)
+		if out := w.walkCmdSubst(c, p.Stmts); out != nil {
+			// Exactly what bash substitutes: the output without its
+			// trailing newlines.
+			e.value(strings.TrimRight(out.text, "\n"), quoted, raw(c.t, off(p.Pos()), off(p.End())))
+			return
+		}
 		e.unknownPart(raw(c.t, off(p.Pos()), off(p.End())))
 	case *syntax.ArithmExp:
 		w.walkArith(c, p.X)

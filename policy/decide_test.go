@@ -211,7 +211,7 @@ var seedCases = []decideCase{
 	{"echo rm -rf x | sh -s", Block, "blocklist:rm -rf"},
 	{"bash <(echo rm -rf x)", Approve, "unknown"},
 	{". <(echo 'rm -rf x')", Approve, "unknown"},
-	{"eval $(printf 'rm -rf x')", Approve, "unknown"},
+	{"eval $(printf 'rm -rf x')", Block, "blocklist:rm -rf"}, // the substitution's output is known
 	{`perl -e 'system("rm -rf x")'`, Block, "blocklist:rm -rf"},
 	// Clustered and long flags, end of options.
 	{"rm -fr x", Block, "blocklist:rm -rf"},
