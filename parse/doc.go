@@ -38,7 +38,16 @@
 // into a shell (echo … | base64 -d | bash).
 //
 // A shell function is listed once, where it is defined: its body's Execs
-// appear there. A call to a function defined earlier on every path is still
+// appear there, with InFunction set. When nothing in the command can call
+// the function, they (and their Writes and Unknowns) are marked Uncalled:
+// defining a function runs nothing, and an agent's shell snapshot defines
+// dozens it never calls. A function can be called by an Exec of its name
+// (at any depth: nested shells, traps, aliases, wrappers) outside any
+// function or in a function that can be called, by being exported
+// (export -f, declare -fx), as a mapfile callback, or by bash itself
+// (command_not_found_handle). Anything that can be called running a
+// command not known statically (a name, eval text or sourced file built at
+// run time), or a limit hit anywhere, leaves every body checked. A call to a function defined earlier on every path is still
 // an Exec, named after the function, with Function set; it is analysed as if
 // it ran the program of that name too, so a function shadowing psql or rm
 // cannot hide what the program would do.

@@ -131,6 +131,7 @@ func parse(src string, opts Options) (*walker, error) {
 	w.walkStmts(c, f.Stmts)
 	w.plan.Nodes = w.nodes
 	w.fillArgs()
+	w.markUncalled()
 	return w, nil
 }
 
@@ -214,6 +215,10 @@ type walker struct {
 	// funcCwdUnknown makes function bodies start in an unknown directory
 	// (the script changes directory, so a call may happen elsewhere).
 	funcCwdUnknown bool
+	// inFunc is the function whose body is being walked ("" outside);
+	// funcs are all function names defined anywhere in the command.
+	inFunc string
+	funcs  map[string]bool
 	// lastPipeOut is the known output of the last pipeline walked, for
 	// walkCmdSubst.
 	lastPipeOut *input
@@ -345,5 +350,5 @@ func (w *walker) stop(sp Span) bool {
 }
 
 func (w *walker) unknown(kind UnknownKind, txt, reason string, exec int, sp Span) {
-	w.plan.Unknowns = append(w.plan.Unknowns, Unknown{Kind: kind, Text: txt, Reason: reason, Exec: exec, Span: sp})
+	w.plan.Unknowns = append(w.plan.Unknowns, Unknown{Kind: kind, Text: txt, Reason: reason, Exec: exec, Span: sp, InFunction: w.inFunc})
 }

@@ -117,6 +117,13 @@ type Exec struct {
 	// where it is defined; the call itself is still analysed as if it ran
 	// the program of that name (writes, code texts, nested shells).
 	Function bool `json:"function,omitempty"`
+	// InFunction names the function whose body this Exec is in (the
+	// innermost, by its first name), or "" outside any function.
+	InFunction string `json:"in_function,omitempty"`
+	// Uncalled is set when the Exec is in the body of a function that
+	// nothing in the command can call (see [Plan]): defining a function
+	// runs nothing, so the policy does not decide it.
+	Uncalled bool `json:"uncalled,omitempty"`
 	// Span covers the whole simple command (or the top-level construct that
 	// contained it, see Span).
 	Span Span `json:"span"`
@@ -187,8 +194,11 @@ type Write struct {
 	// Exec is the index in Plan.Execs of the writing command (for a
 	// redirect on a compound command, its first Exec), or -1 for a
 	// redirect on a statement without a command (`> f`).
-	Exec int  `json:"exec"`
-	Span Span `json:"span"`
+	Exec int `json:"exec"`
+	// InFunction and Uncalled are as for [Exec].
+	InFunction string `json:"in_function,omitempty"`
+	Uncalled   bool   `json:"uncalled,omitempty"`
+	Span       Span   `json:"span"`
 }
 
 // UnknownKind classifies what could not be resolved statically.
@@ -224,8 +234,11 @@ type Unknown struct {
 	// Reason is a short human explanation ("command name is built at run time").
 	Reason string `json:"reason"`
 	// Exec is the index in Plan.Execs this unknown belongs to, or -1.
-	Exec int  `json:"exec"`
-	Span Span `json:"span"`
+	Exec int `json:"exec"`
+	// InFunction and Uncalled are as for [Exec].
+	InFunction string `json:"in_function,omitempty"`
+	Uncalled   bool   `json:"uncalled,omitempty"`
+	Span       Span   `json:"span"`
 }
 
 // Plan is everything rrsh knows statically about what a command string will do.

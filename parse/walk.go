@@ -172,10 +172,11 @@ func (w *walker) redirectWrite(c ctx, r *syntax.Redirect, fd int, xw xword) {
 		return
 	}
 	w.plan.Writes = append(w.plan.Writes, Write{
-		Path: w.resolve(c, xw.Word),
-		Kind: kind,
-		Exec: -1,
-		Span: xw.Span,
+		Path:       w.resolve(c, xw.Word),
+		Kind:       kind,
+		Exec:       -1,
+		InFunction: w.inFunc,
+		Span:       xw.Span,
 	})
 }
 
@@ -572,7 +573,19 @@ func (w *walker) walkFunc(c ctx, x *syntax.FuncDecl) {
 	c2.sc = fsc
 	c2.stdin = nil
 	c2.redirs = nil
+	if w.funcs == nil {
+		w.funcs = map[string]bool{}
+	}
+	for _, n := range names {
+		w.funcs[n] = true
+	}
+	outer := w.inFunc
+	w.inFunc = "?"
+	if len(names) > 0 {
+		w.inFunc = names[0]
+	}
 	w.walkStmt(c2, x.Body)
+	w.inFunc = outer
 	fi := &funcInfo{all: fsc.invalid}
 	for k := range fsc.assigned {
 		fi.assigned = append(fi.assigned, k)
@@ -696,6 +709,7 @@ func inputKind(in *input) string {
 func (w *walker) addExec(c ctx, e Exec, info execInfo) int {
 	name := info.words[0]
 	setName(&e, name)
+	e.InFunction = w.inFunc
 	if name.sw != nil && hasCmdSubst(name.sw) {
 		// $(echo rm) -rf x: even when the output is known, a command
 		// name built by running commands is reported as built at run

@@ -41,8 +41,9 @@ func (w *walker) addWrite(c ctx, idx int, x xword, kind WriteKind, recursive boo
 		Path:      w.resolve(c, x.Word),
 		Kind:      kind,
 		Recursive: recursive,
-		Exec:      idx,
-		Span:      x.Span,
+		Exec:       idx,
+		InFunction: w.inFunc,
+		Span:       x.Span,
 	})
 }
 

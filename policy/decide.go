@@ -23,11 +23,17 @@ func (p *Policy) Decide(plan *parse.Plan, env Env) Decision {
 	}
 	dc := decider{p: p, plan: plan, pl: newPlaces(env)}
 	dc.prepare()
+	// Bodies of functions nothing calls are not decided: defining a
+	// function runs nothing (parse marks them Uncalled, conservatively).
 	for i := range plan.Execs {
-		dc.exec(i)
+		if !plan.Execs[i].Uncalled {
+			dc.exec(i)
+		}
 	}
 	for i := range plan.CodeTexts {
-		dc.code(i)
+		if !dc.uncalled(plan.CodeTexts[i].Exec) {
+			dc.code(i)
+		}
 	}
 	dc.writes()
 	dc.reads()
@@ -98,6 +104,11 @@ func (dc *decider) prepare() {
 			break
 		}
 	}
+}
+
+// uncalled reports whether Exec i is in a function nothing calls.
+func (dc *decider) uncalled(i int) bool {
+	return i >= 0 && i < len(dc.plan.Execs) && dc.plan.Execs[i].Uncalled
 }
 
 func (dc *decider) addDir(d string) {
@@ -407,7 +418,7 @@ func (dc *decider) writes() {
 	var cand []int32
 	for j := range dc.plan.Writes {
 		wr := &dc.plan.Writes[j]
-		if wr.Exec >= 0 && wr.Exec < len(dc.plan.Execs) && dc.plan.Execs[wr.Exec].Remote {
+		if wr.Uncalled || wr.Exec >= 0 && wr.Exec < len(dc.plan.Execs) && dc.plan.Execs[wr.Exec].Remote {
 			continue
 		}
 		ts = ts[:0]
@@ -469,7 +480,7 @@ func (dc *decider) reads() {
 	var cand []int32
 	for i := range dc.plan.Execs {
 		e := &dc.plan.Execs[i]
-		if e.Remote || !e.NameKnown {
+		if e.Remote || !e.NameKnown || e.Uncalled {
 			continue
 		}
 		var done uint64 // bit k: protect entry k matched this Exec already (past 64: never marked)
@@ -583,6 +594,9 @@ func (dc *decider) readSafe(i int) bool {
 func (dc *decider) unknowns() {
 	ut := dc.p.UnknownTier()
 	for _, u := range dc.plan.Unknowns {
+		if u.Uncalled {
+			continue
+		}
 		switch u.Kind {
 		case parse.UnknownArgs:
 			// Decided with the Exec: unknown words escalate only when they

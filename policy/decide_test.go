@@ -330,6 +330,15 @@ var defaultCases = []decideCase{
 	{"git push --force origin main", Block, "force-push-shared"},
 	{"git push origin +master", Block, "force-push-shared"},
 	{"git push origin --delete main", Block, "force-push-shared"},
+	// Defining a function runs nothing; calling it runs its body.
+	{`f() { rm -rf ~; }; echo hi`, Allow, ""},
+	{`f() { rm -rf ~; }; f`, Block, "delete-system"},
+	{`f() { rm -rf ~; }; g() { f; }; g`, Block, "delete-system"},
+	{`f() { rm -rf ~; }; $x`, Block, "delete-system"},
+	{`f() { rm -rf ~; }; export -f f; parallel f ::: 1`, Block, "delete-system"},
+	{`f() { cat ~/.ssh/id_rsa; }; echo`, Allow, ""},
+	{`f() { echo x > ~/.bashrc; }; echo`, Allow, ""},
+	{`f() { echo x > ~/.bashrc; }; f`, Block, "shell-startup"},
 	// git -c alias.NAME=VALUE: a plain value is read as the command it
 	// stands for; a shell alias (!…) cannot be followed.
 	{`git -c alias.p="push --force" p origin main`, Block, "force-push-shared"},

@@ -3,6 +3,7 @@ package policy
 import (
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,12 +82,17 @@ func FuzzDecide(f *testing.F) {
 				}
 			}
 		}
-		// Blocklisting the first command's name blocks it.
+		// Blocklisting the first command's name blocks it (the first that
+		// runs: a body of a function nothing calls does not).
 		plan, err := parse.Parse(src, opts)
-		if err != nil || len(plan.Execs) == 0 || !plan.Execs[0].NameKnown || plan.Execs[0].Name == "" {
+		if err != nil {
 			return
 		}
-		name := plan.Execs[0].Name
+		first := slices.IndexFunc(plan.Execs, func(e parse.Exec) bool { return !e.Uncalled })
+		if first < 0 || !plan.Execs[first].NameKnown || plan.Execs[first].Name == "" {
+			return
+		}
+		name := plan.Execs[first].Name
 		q, err := syntax.Quote(name, syntax.LangBash)
 		if err != nil {
 			return

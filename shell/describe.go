@@ -37,6 +37,9 @@ func snapshotTargets(plan *parse.Plan, cwd, root, home string) []snapshots.Targe
 		out = append(out, t)
 	}
 	for _, w := range plan.Writes {
+		if w.Uncalled {
+			continue // in a function nothing calls: it does not run
+		}
 		p, ok := resolvePath(w.Path, cwd, home)
 		if !ok || skipPath(p) {
 			continue
