@@ -38,9 +38,9 @@ func (w *walker) addWrite(c ctx, idx int, x xword, kind WriteKind, recursive boo
 		return
 	}
 	w.plan.Writes = append(w.plan.Writes, Write{
-		Path:      w.resolve(c, x.Word),
-		Kind:      kind,
-		Recursive: recursive,
+		Path:       w.resolve(c, x.Word),
+		Kind:       kind,
+		Recursive:  recursive,
 		Exec:       idx,
 		InFunction: w.inFunc,
 		Span:       x.Span,
