@@ -700,6 +700,11 @@ func (w *walker) envAssign(c ctx, idx int, a assignWord) {
 			return
 		}
 		w.nested(c, idx, nest{t: w.textOf(w.info[idx].t, a.val), name: a.name})
+	case a.name == "PS4":
+		// A child bash -x expands it (when not running as root).
+		if promptRuns(a.val.Value, a.val.Known) {
+			w.unknown(UnknownShellText, a.val.Raw, "PS4 is expanded, command substitutions included, each time set -x traces a command", idx, a.val.Span)
+		}
 	case a.name == "BASH_ENV" || a.name == "ENV":
 		if a.val.Known && a.val.Value == "" {
 			return

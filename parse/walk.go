@@ -840,8 +840,18 @@ func (w *walker) assign(c ctx, sc *scope, a *syntax.Assign) (string, bool) {
 	if a.Index != nil || dynamicVars[name] {
 		known = false
 	}
+	if name == "PS4" && promptRuns(val, known) {
+		w.unknown(UnknownShellText, xw.Raw, "PS4 is expanded, command substitutions included, each time set -x traces a command", -1, xw.Span)
+	}
 	sc.set(name, val, known)
 	return name + "=" + xw.Value, true
+}
+
+// promptRuns reports whether a prompt string (PS4) may run commands when
+// bash expands it: a command substitution, a ${var@P} that expands
+// another prompt string, or a value not known statically.
+func promptRuns(val string, known bool) bool {
+	return !known || strings.Contains(val, "$(") || strings.Contains(val, "`") || strings.Contains(val, "@P")
 }
 
 // walkDecl handles declare/local/export/readonly/typeset as an Exec and
