@@ -12,7 +12,8 @@
 // Dispatch, so that subcommands never collide with a script of the same
 // name: invoked through a name containing "bash" or "zsh", rrsh is only a
 // shell. Otherwise the first argument is a subcommand when it is one and
-// no file of that name exists in the working directory.
+// no file (other than a directory) of that name exists in the working
+// directory.
 //
 // Exit statuses: as a shell, the command's own status (128+n for signal
 // n), or 77 blocked, 76 not approved, 75 approval timed out, 71 jail

@@ -40,6 +40,10 @@ func cmdPolicy(c *cli, args []string) int {
 		fs := flag.NewFlagSet("rrsh policy show", flag.ContinueOnError)
 		fs.SetOutput(c.stderr)
 		file := fs.String("policy", "", "show this policy file instead of the one in force")
+		fs.Usage = func() {
+			fmt.Fprintln(c.stderr, "usage: rrsh policy show [--policy FILE]")
+			fs.PrintDefaults()
+		}
 		if err := fs.Parse(args[1:]); err != nil {
 			return exitUsage
 		}
@@ -98,6 +102,10 @@ func cmdDoctor(c *cli, args []string) int {
 	fs := flag.NewFlagSet("rrsh doctor", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	argv := fs.String("argv", "", "print, one per line, the exact argv rrsh would run for this command string, and exit")
+	fs.Usage = func() {
+		fmt.Fprintln(c.stderr, "usage: rrsh doctor [--argv 'COMMAND']")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

@@ -220,6 +220,10 @@ func cmdGC(c *cli, args []string) int {
 	fs.SetOutput(c.stderr)
 	maxAge := fs.Duration("max-age", 7*24*time.Hour, "drop snapshots older than this (0: no age limit)")
 	maxSize := fs.String("max-size", "2GiB", "drop the oldest snapshots until the store fits (0: no size limit)")
+	fs.Usage = func() {
+		fmt.Fprintln(c.stderr, "usage: rrsh gc [--max-age 168h] [--max-size 2GiB]")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

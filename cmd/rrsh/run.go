@@ -14,20 +14,30 @@ import (
 // name: under a bash- or zsh-like name rrsh is only a shell. Under any other
 // name (rrsh), the first argument is a subcommand when it is one of rrsh's
 // subcommand names and no file of that name exists in the working
-// directory; otherwise rrsh is a shell and the argument is what bash would
-// make of it. `./check` always means the file.
+// directory (a directory does not count: bash cannot run it); otherwise
+// rrsh is a shell and the argument is what bash would make of it.
+// `./check` always means the file.
 func run(c *cli, args []string) int {
 	if !isShellName(c.argv0) && len(args) > 0 {
-		if sc, ok := subcommands[args[0]]; ok {
-			if _, err := os.Lstat(args[0]); err != nil {
-				return sc.run(c, args[1:])
-			}
+		if sc, ok := subcommands[args[0]]; ok && !scriptFile(args[0]) {
+			return sc.run(c, args[1:])
 		}
 		if args[0] == "help" || args[0] == "-h" {
 			return cmdHelp(c)
 		}
 	}
 	return frontEnd(c, args)
+}
+
+// scriptFile reports whether name is something bash would try to run as a
+// script: anything there but a directory.
+func scriptFile(name string) bool {
+	fi, err := os.Stat(name)
+	if err != nil {
+		_, lerr := os.Lstat(name) // a dangling symlink is still that name
+		return lerr == nil
+	}
+	return !fi.IsDir()
 }
 
 func cmdHelp(c *cli) int {
