@@ -264,6 +264,12 @@ var extractTests = []extractTest{
 	{name: "printf into shell", src: `printf '%s\n' 'rm a' 'rm b' | sh`, execs: []string{`printf %s\n "rm a" "rm b"`, "sh", "@1 sh>rm a", "@1 sh>rm b"}, writes: []string{"delete a", "delete b"}, confirm: true},
 	{name: "cat heredoc into shell", src: "cat <<EOF | sh\nrm a\nEOF", execs: []string{"cat", "sh", "@1 sh>rm a"}, writes: []string{"delete a"}, confirm: true},
 	{name: "curl into shell", src: "curl -s https://x | sh", execs: []string{"curl -s https://x", "sh"}, unknowns: []string{"shell-text"}, confirm: true},
+	{name: "git rebase --exec", src: "git rebase -x 'rm a' main", execs: []string{`git rebase -x "rm a" main`, "@1 git>rm a"}, writes: []string{"delete a"}},
+	{name: "git rebase --exec=", src: "git rebase --exec='rm a' main", execs: []string{`git rebase "--exec=rm a" main`, "@1 git>rm a"}, writes: []string{"delete a"}},
+	{name: "git submodule foreach text", src: "git submodule foreach 'rm a'", execs: []string{`git submodule foreach "rm a"`, "@1 git>rm a"}, writes: []string{"delete a"}},
+	{name: "git submodule foreach words", src: "git submodule foreach --recursive rm a", execs: []string{"git submodule foreach --recursive rm a", "git>rm a"}, writes: []string{"delete a"}},
+	{name: "git bisect run", src: "git bisect run rm a", execs: []string{"git bisect run rm a", "git>rm a"}, writes: []string{"delete a"}},
+	{name: "git filter-branch", src: "git filter-branch --tree-filter 'rm a' HEAD", execs: []string{`git filter-branch --tree-filter "rm a" HEAD`, "@1 git>rm a"}, writes: []string{"delete a"}},
 	{name: "PS4 runs commands under set -x", src: "PS4='$(rm a)'; set -x; true", execs: []string{"set -x", "true"}, unknowns: []string{"shell-text"}},
 	{name: "PS4 exported", src: "PS4='`rm a`' bash -xc true", execs: []string{"bash -xc true", "@1 bash>true"}, unknowns: []string{"shell-text", "shell-text"}}, // as a variable and in the environment
 	{name: "PS4 plain", src: "PS4='+ ${BASH_SOURCE}:${LINENO}: '; set -x; true", execs: []string{"set -x", "true"}},

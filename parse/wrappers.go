@@ -946,6 +946,72 @@ func (w *walker) unwrapShellOpt(c ctx, idx int, name string) {
 	}
 }
 
+// gitFilterOpts are git filter-branch options whose value git evals.
+var gitFilterOpts = []string{"--env-filter", "--tree-filter", "--index-filter", "--parent-filter",
+	"--msg-filter", "--commit-filter", "--tag-name-filter"}
+
+// gitSubShell walks what git subcommands run: rebase --exec/-x CMD and
+// filter-branch --*-filter CMD (shell text), submodule foreach CMD (shell
+// text when one word, else a command), bisect run CMD ARGS (a command).
+// head is the words up to and including the subcommand.
+func (w *walker) gitSubShell(c ctx, idx int, head, rest []xword) {
+	sub := head[len(head)-1]
+	if !sub.Known {
+		return
+	}
+	optText := func(names ...string) {
+		for i := 0; i < len(rest); i++ {
+			a := rest[i]
+			if !a.Known {
+				continue
+			}
+			if a.Value == "--" {
+				return
+			}
+			for _, n := range names {
+				switch {
+				case a.Value == n && i+1 < len(rest):
+					w.shellText(c, idx, rest[i+1], append(slices.Clone(head), rest[:i+1]...), false)
+					i++
+				case strings.HasPrefix(n, "--") && strings.HasPrefix(a.Value, n+"="):
+					v := a
+					v.Value = a.Value[len(n)+1:]
+					w.shellText(c, idx, v, append(slices.Clone(head), rest[:i]...), false)
+				}
+			}
+		}
+	}
+	switch sub.Value {
+	case "rebase":
+		optText("-x", "--exec")
+	case "filter-branch":
+		optText(gitFilterOpts...)
+	case "submodule":
+		i := 0
+		for i < len(rest) && rest[i].Known && strings.HasPrefix(rest[i].Value, "-") {
+			i++ // submodule's own options (--quiet)
+		}
+		if i >= len(rest) || !rest[i].Known || rest[i].Value != "foreach" {
+			return
+		}
+		j := i + 1
+		for j < len(rest) && rest[j].Known && (rest[j].Value == "--recursive" || rest[j].Value == "--quiet" || rest[j].Value == "-q") {
+			j++
+		}
+		wargs := append(slices.Clone(head), rest[:j]...)
+		switch cmd := rest[j:]; {
+		case len(cmd) == 1:
+			w.shellText(c, idx, cmd[0], wargs, false)
+		case len(cmd) > 1:
+			w.inner(c, idx, innerOpts{words: cmd, wargs: wargs})
+		}
+	case "bisect":
+		if len(rest) > 1 && rest[0].Known && rest[0].Value == "run" {
+			w.inner(c, idx, innerOpts{words: rest[1:], wargs: append(slices.Clone(head), rest[0])})
+		}
+	}
+}
+
 // gitShellKeys are git configuration keys whose value git runs with a shell.
 var gitShellKeys = map[string]bool{
 	"core.sshcommand": true, "core.pager": true, "core.editor": true, "sequence.editor": true,
@@ -956,7 +1022,10 @@ var gitShellKeys = map[string]bool{
 // aliases (alias.x=!cmd) and keys whose value git runs.
 func (w *walker) gitConfigShell(c ctx, idx int) {
 	args := w.info[idx].words[1:]
-	hits, _ := scanOpts(args, &gitGlobal)
+	hits, ops := scanOpts(args, &gitGlobal)
+	if k := firstOp(args, ops); k < len(args) {
+		w.gitSubShell(c, idx, args[:k+1], args[k+1:])
+	}
 	for _, h := range hits {
 		if h.name != "c" || h.val == nil {
 			continue
