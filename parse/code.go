@@ -72,6 +72,8 @@ func (w *walker) codeTexts(c ctx, idx int) {
 		w.perlRuby(c, idx, args, "ruby")
 	case "php":
 		w.php(c, idx, args)
+	case "awk", "gawk", "mawk", "nawk", "original-awk":
+		w.awk(idx, c, args)
 	default:
 		if isPython(name) {
 			w.python(c, idx, args)
@@ -99,6 +101,8 @@ func langOf(client string) string {
 		return "redis"
 	case "node", "nodejs", "bun":
 		return "node"
+	case "awk", "gawk", "mawk", "nawk", "original-awk":
+		return "awk"
 	}
 	if isPython(client) {
 		return "python"
@@ -473,6 +477,36 @@ func (w *walker) deno(c ctx, idx int, args []xword) {
 		"cert", "seed", "env-file", "inspect"}})
 	if len(ops) > 0 {
 		w.addCode(idx, "arg", rest[ops[0]])
+	}
+}
+
+// awkOpts are awk's options that take a value (POSIX, gawk, mawk).
+var awkOpts = optSpec{short: "fFvEeil", long: []string{"file", "field-separator", "assign", "exec", "source",
+	"include", "load", "dump-variables", "debug", "profile", "pretty-print"}}
+
+// awk handles awk's program: the first operand, or -f/--file and
+// -E/--exec files, or gawk's -e/--source text. awk programs run commands
+// (system(), print | "cmd", "cmd" | getline), so they are code texts.
+func (w *walker) awk(idx int, c ctx, args []xword) {
+	hits, ops := scanOpts(args, &awkOpts)
+	found := false
+	for _, h := range hits {
+		if h.val == nil {
+			continue
+		}
+		switch h.name {
+		case "f", "file", "E", "exec":
+			w.codeFile(c, idx, *h.val)
+			found = true
+		case "e", "source":
+			w.addCode(idx, "arg", *h.val)
+			found = true
+		case "version", "help":
+			return
+		}
+	}
+	if !found && len(ops) > 0 {
+		w.addCode(idx, "arg", args[ops[0]])
 	}
 }
 

@@ -144,7 +144,8 @@
 // clickhouse client/local (--query, --queries-file), cockroach sql (-e, -f),
 // mongosh and mongo (--eval, -f, .js files), redis-cli (its trailing words,
 // --eval), python (-c), node (-e, -p), perl (-e, -E), ruby (-e), php (-r),
-// deno eval and bun (-e, -p). The code comes from an argument, a heredoc, a
+// deno eval and bun (-e, -p), awk, gawk, mawk and nawk (the program, -f,
+// -E, gawk's -e). The code comes from an argument, a heredoc, a
 // here-string, a literal echo/printf/cat piped in, or a file named by an
 // option or a < redirect (read through ReadFile). Code that is partly
 // unknown is a CodeText with Known unset plus an Unknown of kind
