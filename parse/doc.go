@@ -118,7 +118,10 @@
 // and batch, ssh (its command words joined, as ssh does; -o ProxyCommand
 // and LocalCommand run locally), trap actions, git -c alias.x=!… and other
 // git settings git runs with a shell, sqlite3 .shell, aliases (the alias
-// text is parsed with the arguments after it), and environment variables
+// text is parsed with the arguments after it), git rebase --exec,
+// submodule foreach, bisect run and filter-branch filters, tar
+// --to-command, -I, -F and --checkpoint-action=exec=, rsync -e, nodemon
+// --exec, vim's -c/+ shell escapes and filters, and environment variables
 // given to a command whose value programs run as a command
 // (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, EDITOR, … in VAR=x cmd, env, sudo
 // and export; the wrapper is named after the variable), BASH_ENV and ENV

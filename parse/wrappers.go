@@ -96,8 +96,12 @@ func (w *walker) unwrap(c ctx, idx int, name string) {
 		w.unwrapKubectl(c, idx)
 	case "watch":
 		w.unwrapWatch(c, idx)
-	case "su", "runuser", "script", "nix-shell", "flock":
+	case "su", "runuser", "script", "nix-shell", "flock", "rsync", "nodemon":
 		w.unwrapShellOpt(c, idx, name)
+	case "tar", "gtar", "bsdtar":
+		w.tarCommands(c, idx)
+	case "vim", "vi", "nvim", "ex", "view", "vimdiff", "gvim":
+		w.vimCommands(c, idx)
 	case "git":
 		w.gitConfigShell(c, idx)
 	case "fd", "fdfind":
@@ -916,6 +920,18 @@ func (w *walker) unwrapShellOpt(c ctx, idx int, name string) {
 	case "flock":
 		spec = optSpec{short: "wEc", long: []string{"timeout", "conflict-exit-code", "command"}}
 		text = []string{"c", "command"}
+	case "rsync":
+		spec = optSpec{short: "eBfTM", long: []string{"rsh", "rsync-path", "filter", "exclude", "include",
+			"exclude-from", "include-from", "files-from", "temp-dir", "compare-dest", "copy-dest", "link-dest",
+			"backup-dir", "suffix", "chmod", "chown", "usermap", "groupmap", "log-file", "log-file-format",
+			"password-file", "port", "sockopts", "out-format", "partial-dir", "timeout", "contimeout",
+			"max-size", "min-size", "max-delete", "bwlimit", "compress-choice", "compress-level",
+			"checksum-choice", "iconv", "remote-option", "info", "debug", "outbuf", "block-size", "modify-window"},
+			permute: true}
+		text = []string{"e", "rsh"}
+	case "nodemon":
+		spec = optSpec{short: "xwesVd", long: []string{"exec", "watch", "ext", "signal", "delay", "config", "ignore"}, permute: true}
+		text = []string{"x", "exec"}
 	}
 	hits, ops := scanOpts(args, &spec)
 	found := false
@@ -944,6 +960,115 @@ func (w *walker) unwrapShellOpt(c ctx, idx int, name string) {
 		}
 		w.inner(c, idx, innerOpts{words: rest, wargs: args[:k+1]})
 	}
+}
+
+// tarOpts are GNU tar's options that take a value (short, and the long
+// ones whose value is a command).
+var tarOpts = optSpec{short: "bfCFgHIKLNTVX", long: []string{"to-command", "use-compress-program",
+	"info-script", "new-volume-script", "rsh-command", "file", "directory", "exclude", "exclude-from",
+	"files-from", "format", "owner", "group", "mode", "mtime", "transform", "xform", "label",
+	"checkpoint", "checkpoint-action", "blocking-factor", "record-size", "suffix", "newer",
+	"after-date", "listed-incremental", "tape-length", "volno-file", "index-file", "warning"},
+	longOpt: []string{"checkpoint"}, permute: true}
+
+// tarCommands walks the commands GNU tar runs through a shell:
+// --to-command, -I/--use-compress-program, -F/--info-script and
+// --new-volume-script, and --checkpoint-action=exec=CMD. A traditional
+// first word (tar xIf …) that names I or F is not followed: its commands
+// are unknown.
+func (w *walker) tarCommands(c ctx, idx int) {
+	args := w.info[idx].words[1:]
+	if len(args) > 0 && args[0].Known && !strings.HasPrefix(args[0].Value, "-") && strings.ContainsAny(args[0].Value, "IF") {
+		w.unknown(UnknownShellText, args[0].Raw, "tar runs a command given in its bundled options", idx, args[0].Span)
+		return
+	}
+	hits, _ := scanOpts(args, &tarOpts)
+	for _, h := range hits {
+		if h.val == nil {
+			continue
+		}
+		switch h.name {
+		case "to-command", "I", "use-compress-program", "F", "info-script", "new-volume-script":
+			w.shellText(c, idx, *h.val, args[:h.at+1], false)
+		case "checkpoint-action":
+			if v, ok := strings.CutPrefix(h.val.Value, "exec="); ok || !h.val.Known {
+				x := *h.val
+				x.Value = v
+				w.shellText(c, idx, x, args[:h.at+1], false)
+			}
+		}
+	}
+}
+
+// vimCommands walks the shell commands of vim's startup commands (-c CMD,
+// --cmd CMD, +CMD): a filter or shell escape (:!cmd, :%!cmd, :r !cmd,
+// :w !cmd) is shell text; system(), :terminal and :sh run commands that
+// are not known.
+func (w *walker) vimCommands(c ctx, idx int) {
+	args := w.info[idx].words[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var cmd *xword
+		switch {
+		case a.Known && (a.Value == "-c" || a.Value == "--cmd" || a.Value == "-S") && i+1 < len(args):
+			if a.Value == "-S" {
+				i++ // a script file of ex commands: not read
+				continue
+			}
+			cmd = &args[i+1]
+			i++
+		case a.Known && a.Value == "--":
+			return
+		case a.Known && strings.HasPrefix(a.Value, "+") && len(a.Value) > 1:
+			x := a
+			x.Value = a.Value[1:]
+			cmd = &x
+		}
+		if cmd == nil {
+			continue
+		}
+		if !cmd.Known {
+			w.unknown(UnknownShellText, cmd.Raw, "vim runs a command built at run time", idx, cmd.Span)
+			continue
+		}
+		v := cmd.Value
+		if j := vimBang(v); j >= 0 {
+			// The rest of the line, bars included, is the shell command.
+			x := *cmd
+			x.Value = v[j+1:]
+			w.shellText(c, idx, x, args[:i+1], false)
+			continue
+		}
+		for _, ex := range strings.Split(v, "|") {
+			ex = strings.TrimLeft(ex, ": \t")
+			if vimBang(ex) >= 0 || strings.Contains(ex, "system(") || strings.Contains(ex, "systemlist(") ||
+				strings.HasPrefix(ex, "term") || ex == "sh" || strings.HasPrefix(ex, "sh ") || strings.HasPrefix(ex, "shell") {
+				w.unknown(UnknownShellText, cmd.Raw, "vim runs shell commands it builds itself", idx, cmd.Span)
+				break
+			}
+		}
+	}
+}
+
+// vimBang returns the index of the "!" of an ex shell escape or filter in
+// v (":!cmd", ":%!cmd", ":1,5!cmd", ":r !cmd", ":w !cmd"), or -1. A "!"
+// right after a command name (":q!", ":w!") forces that command instead.
+func vimBang(v string) int {
+	s := strings.TrimLeft(v, ": \t")
+	off := len(v) - len(s)
+	i := 0
+	for i < len(s) && strings.IndexByte("0123456789,.$%'<> ", s[i]) >= 0 {
+		i++
+	}
+	if i < len(s) && s[i] == '!' {
+		return off + i
+	}
+	for _, p := range []string{"r !", "read !", "w !", "write !"} {
+		if strings.HasPrefix(s[i:], p) {
+			return off + i + len(p) - 1
+		}
+	}
+	return -1
 }
 
 // gitFilterOpts are git filter-branch options whose value git evals.
