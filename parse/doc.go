@@ -121,7 +121,8 @@
 // text is parsed with the arguments after it), git rebase --exec,
 // submodule foreach, bisect run and filter-branch filters, tar
 // --to-command, -I, -F and --checkpoint-action=exec=, rsync -e, nodemon
-// --exec, vim's -c/+ shell escapes and filters, and environment variables
+// --exec, vim's -c/+ shell escapes and filters, sed's e command (and
+// s///e, unknown), and environment variables
 // given to a command whose value programs run as a command
 // (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, EDITOR, … in VAR=x cmd, env, sudo
 // and export; the wrapper is named after the variable), BASH_ENV and ENV
@@ -162,7 +163,7 @@
 // A [Write] lists each path the command is statically known to write:
 // redirect targets (not /dev/null, /dev/std*, /dev/fd/*, /dev/tty; block
 // devices stay), tee, cp/install/mv/ln destinations, mv sources, rm, rmdir,
-// unlink, shred, sed -i, perl/ruby -i, truncate, dd of=, touch, mkdir,
+// unlink, shred, sed -i (and the files of sed's w command and s///w flag), perl/ruby -i, truncate, dd of=, touch, mkdir,
 // chmod/chown/chgrp, find -delete and -fprint, git checkout, switch -f,
 // restore, reset --hard, clean, stash, rm and mv (Path is the repository
 // directory, or the pathspecs, joined to -C). Writes of wrapped commands

@@ -280,6 +280,10 @@ var extractTests = []extractTest{
 	{name: "vim shell escape", src: "vim -c ':!rm a' -c 'wq!' f", execs: []string{`vim -c ":!rm a" -c wq! f`, "@1 vim>rm a"}, writes: []string{"delete a"}},
 	{name: "vim filter", src: "vim -c '%!sort' f", execs: []string{`vim -c %!sort f`, "@1 vim>sort"}},
 	{name: "vim system()", src: `vim -c 'call system("x")' f`, execs: []string{`vim -c "call system(\"x\")" f`}, unknowns: []string{"shell-text"}},
+	{name: "sed e command", src: "sed -n '1e rm a' f", execs: []string{`sed -n "1e rm a" f`, "@1 sed>rm a"}, writes: []string{"delete a"}},
+	{name: "sed s///e", src: "sed 's/.*/x/e' f", execs: []string{"sed s/.*/x/e f"}, unknowns: []string{"shell-text"}},
+	{name: "sed w file", src: "sed -n '/x/w out.txt' f", execs: []string{`sed -n "/x/w out.txt" f`}, writes: []string{"redirect out.txt"}},
+	{name: "sed sandbox", src: "sed --sandbox 'e ls' f", execs: []string{`sed --sandbox "e ls" f`}},
 	{name: "PS4 runs commands under set -x", src: "PS4='$(rm a)'; set -x; true", execs: []string{"set -x", "true"}, unknowns: []string{"shell-text"}},
 	{name: "PS4 exported", src: "PS4='`rm a`' bash -xc true", execs: []string{"bash -xc true", "@1 bash>true"}, unknowns: []string{"shell-text", "shell-text"}}, // as a variable and in the environment
 	{name: "PS4 plain", src: "PS4='+ ${BASH_SOURCE}:${LINENO}: '; set -x; true", execs: []string{"set -x", "true"}},

@@ -102,6 +102,7 @@ func (w *walker) writes(c ctx, idx int) {
 		}
 	case "sed":
 		hits, ops := scanOpts(args, &sedOpts)
+		w.sedScripts(c, idx, args, hits, ops)
 		if !has(hits, "i", "in-place") {
 			return
 		}
