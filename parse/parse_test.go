@@ -498,11 +498,17 @@ func checkInvariants(t *testing.T, p *Plan) {
 		for _, a := range e.Args {
 			valid(fmt.Sprintf("exec %d arg %q", i, a.Value), a.Span)
 		}
+		if e.Uncalled && e.InFunction == "" {
+			t.Errorf("exec %d: uncalled outside any function", i)
+		}
 	}
 	for i, w := range p.Writes {
 		valid(fmt.Sprintf("write %d", i), w.Span)
 		if w.Exec < -1 || w.Exec >= len(p.Execs) {
 			t.Errorf("write %d: exec index %d out of range", i, w.Exec)
+		}
+		if w.Exec >= 0 && w.Exec < len(p.Execs) && w.Uncalled && !p.Execs[w.Exec].Uncalled {
+			t.Errorf("write %d: uncalled, but its exec %d runs", i, w.Exec)
 		}
 	}
 	for i, c := range p.CodeTexts {
