@@ -164,8 +164,9 @@
 // redirect targets (not /dev/null, /dev/std*, /dev/fd/*, /dev/tty; block
 // devices stay), tee, cp/install/mv/ln destinations, mv sources, rm, rmdir,
 // unlink, shred, sed -i (and the files of sed's w command and s///w flag),
-// perl/ruby -i, truncate, dd of=, touch, mkdir, chmod/chown/chgrp, find
-// -delete and -fprint, git checkout, switch -f,
+// perl/ruby -i, truncate, dd of=, touch, mkdir, chmod/chown/chgrp, curl
+// -o/-D/-c, wget -O/-o/-a/-P, rsync's local destination, find -delete and
+// -fprint, git checkout, switch -f,
 // restore, reset --hard, clean, stash, rm and mv (Path is the repository
 // directory, or the pathspecs, joined to -C). Writes of wrapped commands
 // count (sudo rm x). Paths that are not known are listed with Known unset.

@@ -921,13 +921,7 @@ func (w *walker) unwrapShellOpt(c ctx, idx int, name string) {
 		spec = optSpec{short: "wEc", long: []string{"timeout", "conflict-exit-code", "command"}}
 		text = []string{"c", "command"}
 	case "rsync":
-		spec = optSpec{short: "eBfTM", long: []string{"rsh", "rsync-path", "filter", "exclude", "include",
-			"exclude-from", "include-from", "files-from", "temp-dir", "compare-dest", "copy-dest", "link-dest",
-			"backup-dir", "suffix", "chmod", "chown", "usermap", "groupmap", "log-file", "log-file-format",
-			"password-file", "port", "sockopts", "out-format", "partial-dir", "timeout", "contimeout",
-			"max-size", "min-size", "max-delete", "bwlimit", "compress-choice", "compress-level",
-			"checksum-choice", "iconv", "remote-option", "info", "debug", "outbuf", "block-size", "modify-window"},
-			permute: true}
+		spec = rsyncOpts
 		text = []string{"e", "rsh"}
 	case "nodemon":
 		spec = optSpec{short: "xwesVd", long: []string{"exec", "watch", "ext", "signal", "delay", "config", "ignore"}, permute: true}

@@ -138,6 +138,8 @@ func (w *walker) writes(c ctx, idx int) {
 		w.meta(c, idx, name, args)
 	case "git":
 		w.gitWrites(c, idx, args)
+	case "curl", "wget", "rsync":
+		w.fetchWrites(c, idx, name, args)
 	}
 }
 
