@@ -50,7 +50,7 @@
 //	# or, unsafe: jail: off
 //	snapshots: {max_bytes: 100MiB}
 //	approval: {timeout: 50s}
-//	sessions: {window: 10m}
+//	sessions: {window: 10m, locks: true} # locks: hold a lock on written paths while a command runs
 //	tests:
 //	  block: ["rm -rf /"]
 //	  approve: [npm publish]

@@ -634,15 +634,22 @@ func (l *loader) settings(fs map[string]field) error {
 	for _, d := range []struct {
 		key, sub string
 		dst      *time.Duration
-	}{{"approval", "timeout", &s.Approval.Timeout}, {"sessions", "window", &s.Sessions.Window}} {
+		allowed  []string
+	}{{"approval", "timeout", &s.Approval.Timeout, []string{"timeout"}},
+		{"sessions", "window", &s.Sessions.Window, []string{"window", "locks"}}} {
 		f, ok := fs[d.key]
 		if !ok {
 			continue
 		}
 		seen = true
-		m, _, err := l.mapping(f.val, d.key, d.sub)
+		m, _, err := l.mapping(f.val, d.key, d.allowed...)
 		if err != nil {
 			return err
+		}
+		if v, ok := m["locks"]; ok && d.key == "sessions" {
+			if s.Sessions.Locks, err = l.boolean(v.val, "locks"); err != nil {
+				return err
+			}
 		}
 		v, ok := m[d.sub]
 		if !ok {

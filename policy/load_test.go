@@ -54,6 +54,8 @@ func TestLoadErrors(t *testing.T) {
 		{"version 2", "version: 2\n", "1:10", `unsupported version "2"`},
 		{"version string", "version: \"1\"\n", "1:10", `unsupported version`},
 		{"bad duration", "approval:\n  timeout: soon\n", "2:12", `bad duration "soon"`},
+		{"bad locks", "sessions:\n  locks: maybe\n", "2:10", `locks`},
+		{"unknown sessions key", "sessions:\n  lock: true\n", "2:3", `lock`},
 		{"negative duration", "sessions:\n  window: -5m\n", "2:11", `must be positive`},
 		{"bad size", "snapshots:\n  max_bytes: lots\n", "2:14", `bad size "lots"`},
 		{"huge size", "snapshots:\n  max_bytes: 99999999999TiB\n", "2:14", `too large`},
@@ -132,14 +134,14 @@ jail:
   readonly: [.vscode]
 snapshots: {max_bytes: 1GiB}
 approval: {timeout: 2m}
-sessions: {window: 1h}
+sessions: {window: 1h, locks: true}
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := p.Settings()
 	if s.Jail.Network != NetworkNone || s.Jail.Off || len(s.Jail.Writable) != 2 || s.Jail.Hidden[0] != "~/secrets" ||
-		s.Snapshots.MaxBytes != 1<<30 || s.Approval.Timeout != 2*time.Minute || s.Sessions.Window != time.Hour {
+		s.Snapshots.MaxBytes != 1<<30 || s.Approval.Timeout != 2*time.Minute || s.Sessions.Window != time.Hour || !s.Sessions.Locks {
 		t.Errorf("settings: %+v", s)
 	}
 	s.Jail.Writable[0] = "changed"

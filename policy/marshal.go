@@ -60,6 +60,7 @@ type yamlApproval struct {
 
 type yamlSessions struct {
 	Window string `yaml:"window"`
+	Locks  bool   `yaml:"locks,omitempty"`
 }
 
 type yamlTests struct {
@@ -115,7 +116,7 @@ func (p *Policy) MarshalYAML() (any, error) {
 		}
 		y.Snapshots = &yamlSnapshots{MaxBytes: formatSize(s.Snapshots.MaxBytes)}
 		y.Approval = &yamlApproval{Timeout: s.Approval.Timeout.String()}
-		y.Sessions = &yamlSessions{Window: s.Sessions.Window.String()}
+		y.Sessions = &yamlSessions{Window: s.Sessions.Window.String(), Locks: s.Sessions.Locks}
 	}
 	if len(p.tests) > 0 {
 		t := &yamlTests{}

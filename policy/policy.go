@@ -273,6 +273,10 @@ type Approval struct {
 type Sessions struct {
 	// Window is how long a session stays open without commands (default 10m).
 	Window time.Duration
+	// Locks makes a command hold a lock on every path it writes while it
+	// runs: another session's command writing an overlapping path is
+	// refused until it ends (default off).
+	Locks bool
 }
 
 // The default settings.

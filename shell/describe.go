@@ -214,8 +214,11 @@ func oneLine(s string, n int) string {
 }
 
 func (s *Shell) blocked(plan *parse.Plan, dec policy.Decision) *Refusal {
-	return &Refusal{Kind: Blocked, Msg: "blocked: " + explain(plan, dec),
-		Hint: "nothing of this command ran; change the command, or ask the user to change the policy (" + s.policySource + ")"}
+	hint := "nothing of this command ran; change the command, or ask the user to change the policy (" + s.policySource + ")"
+	if dec.Rule == "lock" {
+		hint = "nothing of this command ran; the lock is released when that command ends"
+	}
+	return &Refusal{Kind: Blocked, Msg: "blocked: " + explain(plan, dec), Hint: hint}
 }
 
 // explain is "RULE: REASON" with the matched part's position worked in:

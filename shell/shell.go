@@ -47,6 +47,7 @@ type Shell struct {
 	approval     ApprovalMode
 	approvalWait time.Duration
 	conflictWin  time.Duration
+	locks        bool // hold store locks on the written paths while running
 	snapMax      int64
 	nested       bool // inside rrsh's own jail: the outer rrsh records
 	now          func() time.Time
@@ -132,6 +133,11 @@ func Stdio(in, out, errw *os.File) Option {
 func Approval(mode ApprovalMode, wait, conflictWindow time.Duration) Option {
 	return func(s *Shell) { s.approval, s.approvalWait, s.conflictWin = mode, wait, conflictWindow }
 }
+
+// Locks makes every command that writes known paths hold a lock on them
+// in the store while it runs; a command of another session whose writes
+// overlap is refused meanwhile (policy sessions.locks).
+func Locks(on bool) Option { return func(s *Shell) { s.locks = on } }
 
 // Nested marks a shell running inside rrsh's own jail (RRSH_JAILED=1): the
 // outer rrsh already journaled, snapshotted and jailed the command that
@@ -281,6 +287,25 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	if dec.Tier != policy.Block {
 		extra = append(s.conflicts(ctx, st, writes), extra...)
 	}
+	if dec.Tier != policy.Block && s.locks && st != nil && len(writes) > 0 {
+		// Held until the command ends (or is refused); another session's
+		// command writing an overlapping path meanwhile is blocked.
+		unlock, err := st.Lock(ctx, s.session, res.ID, writes)
+		var le *store.LockedError
+		switch {
+		case errors.As(err, &le):
+			dec.Tier, dec.Rule = policy.Block, "lock"
+			dec.Reason = fmt.Sprintf("blocked: %s is being written by a running command of session %s (command %s, pid %d); run it again when that one has finished", le.Want, le.Session, le.CmdID, le.Pid)
+			dec.Deciding = len(dec.Matches)
+			dec.Matches = append(dec.Matches, policy.Match{Rule: "lock", Tier: policy.Block, Kind: "write", Part: le.Want, Exec: -1, Reason: dec.Reason})
+			res.Decision = dec
+		case err != nil:
+			s.discard(man)
+			return res, refuse(StateUnwritable, err, "cannot lock the files it writes: %v", err)
+		default:
+			defer unlock()
+		}
+	}
 	if len(extra) > 0 {
 		if dec.Tier < policy.Approve {
 			dec.Tier = policy.Approve
@@ -297,15 +322,11 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 
 	switch dec.Tier {
 	case policy.Block:
+		s.discard(man) // captured before a lock was found taken
 		return res, s.blocked(plan, dec)
 	case policy.Approve:
 		if err := s.approve(ctx, st, h, src, plan, dec, writes, man != nil || len(targets) == 0); err != nil {
-			// It never ran: its pre-images must never be rolled back.
-			if man != nil {
-				if derr := s.snaps.Discard(man.ID); derr != nil {
-					fmt.Fprintf(s.stderr, "rrsh: warning: %v\n", derr)
-				}
-			}
+			s.discard(man)
 			return res, err
 		}
 	}
@@ -437,6 +458,17 @@ func (s *Shell) tempDirs() []string {
 		dirs = append(dirs, filepath.Clean(t))
 	}
 	return dirs
+}
+
+// discard drops the pre-images of a command that never ran: they must
+// never be rolled back.
+func (s *Shell) discard(man *snapshots.Manifest) {
+	if man == nil {
+		return
+	}
+	if err := s.snaps.Discard(man.ID); err != nil {
+		fmt.Fprintf(s.stderr, "rrsh: warning: %v\n", err)
+	}
 }
 
 // touch records the session's activity and the paths the command writes.

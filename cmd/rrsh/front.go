@@ -201,7 +201,7 @@ func (c *cli) buildShell(inv *shell.Invocation, realShell, cwd string) (*shell.S
 		mode = shell.ApprovalDeny
 	}
 	set := p.Settings()
-	opts = append(opts, shell.Approval(mode, set.Approval.Timeout, set.Sessions.Window))
+	opts = append(opts, shell.Approval(mode, set.Approval.Timeout, set.Sessions.Window), shell.Locks(set.Sessions.Locks))
 
 	if nested {
 		// Inside rrsh's own jail: the outer rrsh journaled and jailed the
