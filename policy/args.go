@@ -1,7 +1,10 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
+
+	"mvdan.cc/sh/v3/pattern"
 
 	"github.com/rrsh/rrsh/parse"
 )
@@ -22,6 +25,10 @@ type flagArg struct {
 	val    string
 	hasVal bool
 	known  bool
+	// glob is set, in a pattern, when the value has glob characters; re
+	// is then its compiled form (see globFlagValues).
+	glob bool
+	re   *lazyRE
 }
 
 // argv is a command line read with the knowledge table: its subcommand,
@@ -140,14 +147,17 @@ func readArgsAlias(a argv, t *tool, words []parse.Word, presetSub string, expand
 		}
 		if strings.HasPrefix(v, "--") || (t != nil && t.longSingle) {
 			name, val, hasVal := strings.Cut(v, "=")
+			glob := hasVal && w.Glob
 			if !hasVal && t.takesValue(a.sub, name, !subDone) && i+1 < len(words) {
 				i++
-				val, hasVal = words[i].Value, true
+				val, hasVal, glob = words[i].Value, true, words[i].Glob
 				if !words[i].Known {
 					a.unknown = true
 				}
 			}
+			n := len(a.flags)
 			a.addFlag(t, a.sub, name, val, hasVal, w.Known)
+			a.markGlob(n, glob)
 			if t != nil && has(t.execUntil, name) {
 				execEnd = true
 			}
@@ -172,15 +182,18 @@ func readArgsAlias(a argv, t *tool, words []parse.Word, presetSub string, expand
 			opt := "-" + c
 			if t.takesValue(a.sub, opt, !subDone) || t.attachedOnly(opt) {
 				rest := strings.TrimPrefix(v[j+len(c):], "=")
+				n := len(a.flags)
 				switch {
 				case rest != "":
 					a.addFlag(t, a.sub, opt, rest, true, w.Known)
+					a.markGlob(n, w.Glob)
 				case !t.attachedOnly(opt) && i+1 < len(words):
 					i++
 					if !words[i].Known {
 						a.unknown = true
 					}
 					a.addFlag(t, a.sub, opt, words[i].Value, true, w.Known)
+					a.markGlob(n, words[i].Glob)
 				default:
 					a.addFlag(t, a.sub, opt, "", false, w.Known)
 				}
@@ -254,6 +267,32 @@ func expandAlias(t *tool, words []parse.Word, a argv, def flagArg, value string)
 	return x, true
 }
 
+// markGlob marks the flags appended since n as having a glob value.
+func (a *argv) markGlob(n int, glob bool) {
+	for k := n; glob && k < len(a.flags); k++ {
+		a.flags[k].glob = true
+	}
+}
+
+// globFlagValues compiles the glob values of a pattern's flags
+// (docker run -v "/:*"), so that they match as globs.
+func globFlagValues(a *argv) error {
+	for k := range a.flags {
+		f := &a.flags[k]
+		if !f.glob || !f.hasVal {
+			continue
+		}
+		expr, err := pattern.Regexp(f.val, pattern.EntireString)
+		if err != nil {
+			return fmt.Errorf("%s %s: bad glob: %w", f.name, f.val, err)
+		}
+		if f.re, err = newLazyRE(expr); err != nil {
+			return fmt.Errorf("%s %s: bad glob: %w", f.name, f.val, err)
+		}
+	}
+	return nil
+}
+
 // addFlag appends a flag in its canonical spelling(s).
 func (a *argv) addFlag(t *tool, sub, name, val string, hasVal, known bool) {
 	canon := t.alias(sub, name)
@@ -271,7 +310,7 @@ func (a *argv) addFlag(t *tool, sub, name, val string, hasVal, known bool) {
 // statically (-$X) only may be there.
 func (a *argv) hasFlag(f flagArg) (found, certain bool) {
 	for _, g := range a.flags {
-		if g.name == f.name && (!f.hasVal || (g.hasVal && g.val == f.val)) {
+		if g.name == f.name && (!f.hasVal || g.hasVal && (g.val == f.val || f.re != nil && (!g.known || f.re.MatchString(g.val)))) {
 			if g.known {
 				return true, true
 			}

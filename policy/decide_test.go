@@ -577,3 +577,33 @@ func TestConcurrentDecide(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// A glob as a flag's value in a pattern.
+func TestFlagValueGlob(t *testing.T) {
+	p, err := Load("p.yaml", []byte(`default: allow
+rules:
+  - name: host-mount
+    tier: block
+    patterns: ["docker run -v /:*", "kubectl --context prod-* delete"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cmd  string
+		want Tier
+	}{
+		{"docker run -v /:/host alpine", Block},
+		{"docker run --volume=/:/host alpine", Block},
+		{"docker run --rm -v /:/h:ro alpine", Block},
+		{"docker run -v /etc:/e alpine", Allow},
+		{"docker run -v ./src:/src alpine", Allow},
+		{`docker run -v "$X" alpine`, Approve}, // may match
+		{"kubectl --context prod-eu delete pod x", Block},
+		{"kubectl --context=staging delete pod x", Allow},
+	} {
+		if d, _ := p.Check(tc.cmd, parse.Options{}, testEnv); d.Tier != tc.want {
+			t.Errorf("%s: %s (%s), want %s", tc.cmd, d.Tier, d.Reason, tc.want)
+		}
+	}
+}

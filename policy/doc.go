@@ -90,6 +90,9 @@
 // is --force, a "+ref" refspec is --force and ":ref" is --delete, npm t and
 // npm run test are npm test, kubectl ns is namespace, terraform apply
 // -destroy is terraform destroy). After "--" every word is a positional.
+// A flag's value in a pattern may be a glob (docker run -v "/:*" matches
+// -v /:/host and --volume=/:/host); a value not known statically may
+// match it.
 // A git alias defined on the command line is read as what it stands for
 // (git -c alias.p='push --force' p is git push --force); one it cannot
 // follow (quotes, an alias of an alias) makes the subcommand unknown, and

@@ -79,6 +79,8 @@ var (
 		"c": "config", "ln": "link", "up": "update", "upgrade": "update", "udpate": "update",
 		"it": "install-test", "cit": "install-ci-test",
 	}
+	dockerRunAliases = map[string]string{"--volume": "-v", "--env": "-e", "--publish": "-p", "--workdir": "-w",
+		"--user": "-u", "--interactive": "-i", "--tty": "-t", "--detach": "-d", "--hostname": "-h"}
 	psqlValues = []string{"-c", "--command", "-d", "--dbname", "-f", "--file", "-h", "--host", "-p", "--port",
 		"-U", "--username", "-v", "--set", "--variable", "-o", "--output", "-L", "--log-file", "-P", "--pset",
 		"-T", "--table-attr", "-F", "--field-separator", "-R", "--record-separator"}
@@ -154,7 +156,8 @@ var tools = map[string]*tool{
 			"build":   {values: []string{"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--cache-from", "--secret", "--ssh", "-o", "--output"}},
 			"buildx":  {values: []string{"-t", "--tag", "-f", "--file", "--build-arg", "--target", "--cache-from", "--cache-to", "--secret", "--ssh", "-o", "--output", "--builder"}},
 			"compose": {values: []string{"-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory"}},
-			"run":     {values: []string{"-h", "-l", "--label"}},
+			"run":     {values: []string{"-h", "-l", "--label"}, aliases: dockerRunAliases},
+			"create":  {values: []string{"-h", "-l", "--label"}, aliases: dockerRunAliases},
 			"rm":      {aliases: map[string]string{"-f": "--force", "-v": "--volumes", "-l": "--link"}},
 			"rmi":     {aliases: map[string]string{"-f": "--force"}},
 			"system":  {aliases: map[string]string{"-a": "--all", "-f": "--force"}, values: []string{"--filter"}},

@@ -229,6 +229,9 @@ func compilePattern(p *syntax.Parser, src string) (*cmdPattern, error) {
 		headTool = toolFor(cp.head.lit)
 	}
 	cp.asName = readArgs(headTool, rest, "")
+	if err := globFlagValues(&cp.asName); err != nil {
+		return nil, err
+	}
 	cp.rest = rest
 	cp.subOK = cp.head.re == nil && !strings.HasPrefix(cp.head.lit, "-")
 	lits := make([]string, len(words))
@@ -249,7 +252,9 @@ func (cp *cmdPattern) subArgs(t *tool) (argv, bool) {
 		cp.asSub = make(map[*tool]argv)
 		for _, t := range tools {
 			if t.sub {
-				cp.asSub[t] = readArgs(t, cp.rest, t.canonSub(cp.head.lit))
+				a := readArgs(t, cp.rest, t.canonSub(cp.head.lit))
+				_ = globFlagValues(&a) // the same values compiled in asName
+				cp.asSub[t] = a
 			}
 		}
 	})
