@@ -333,6 +333,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 
 	if st != nil {
 		if err := s.touch(ctx, st, src, res.ID, writes); err != nil {
+			s.discard(man)
 			return res, refuse(StateUnwritable, err, "cannot update the session store: %v", err)
 		}
 	}
@@ -346,6 +347,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 			// copy, mounted read-only over the file inside the jail.
 			copyPath, err := s.checkedCopy(src)
 			if err != nil {
+				s.discard(man)
 				return res, refuse(StateUnwritable, err, "cannot hold the checked script: %v", err)
 			}
 			defer os.Remove(copyPath)
@@ -357,6 +359,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 		}
 		wrapped, err := cfg.Wrap(argv)
 		if err != nil {
+			s.discard(man)
 			return res, refuse(JailUnavailable, err, "cannot build the jail: %v", err)
 		}
 		argv = wrapped
@@ -370,6 +373,7 @@ func (s *Shell) Run(ctx context.Context, inv *Invocation, src string) (*Result, 
 	start := s.now()
 	proc, err := s.start(argv, inv, src)
 	if err != nil {
+		s.discard(man)
 		return res, refuse(JailUnavailable, err, "cannot start %s: %v", argv[0], err)
 	}
 	if err := s.record().Start(h, journal.Start{Jail: jailDesc(), Pid: proc.pid(), Argv: redactArgv(argv)}); err != nil {
