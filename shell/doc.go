@@ -18,7 +18,9 @@
 //  2. Pre-images of every path the plan says the command writes are
 //     captured (over the size cap the command needs approval instead).
 //  3. Writes are compared with other active sessions' recent writes; a
-//     conflict raises the command to approval.
+//     conflict raises the command to approval. With the policy's
+//     sessions.locks, the written paths are locked until the command ends;
+//     a lock held by another session's running command blocks it.
 //  4. The decision line is written to the journal and synced; if it
 //     cannot be, nothing runs.
 //  5. Block: a one-line refusal naming the rule, the matched part and its
