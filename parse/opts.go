@@ -128,6 +128,22 @@ func scanOpts(args []xword, spec *optSpec) (hits []optHit, ops []int) {
 	return hits, ops
 }
 
+// validCluster reports whether v (-abc) can be a cluster of short options
+// getopt accepts: letters and digits up to the first option that takes a
+// value (whose value may be anything).
+func validCluster(v string, spec *optSpec) bool {
+	for j := 1; j < len(v); j++ {
+		ch := v[j]
+		if strings.IndexByte(spec.short, ch) >= 0 || strings.IndexByte(spec.shortOpt, ch) >= 0 {
+			return true
+		}
+		if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // looksLiteralDash reports whether an unknown word still starts with a
 // literal dash (-u$USER), so that it is an option.
 func looksLiteralDash(a xword) bool {

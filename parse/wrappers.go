@@ -226,6 +226,15 @@ func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
 	if k >= len(args) {
 		return
 	}
+	for _, a := range args[:k] {
+		if a.Known && strings.HasPrefix(a.Value, "-") && !strings.HasPrefix(a.Value, "--") && len(a.Value) > 1 &&
+			!spec.opts.single && !validCluster(a.Value, &spec.opts) {
+			// sudo -0/rm …: no option the wrapper accepts; whether it
+			// refuses or runs something else is not known.
+			w.unknown(UnknownName, a.Raw, w.plan.Execs[idx].Name+" gets an option it does not accept; what it runs is not known", idx, a.Span)
+			return
+		}
+	}
 	o := innerOpts{words: args[k:], wargs: args[:k], assigns: assigns, builtin: spec.builtin}
 	if d := values(hits, spec.dir...); len(d) > 0 {
 		o.dir = &d[len(d)-1]
