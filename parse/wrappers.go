@@ -223,10 +223,7 @@ func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
 		}
 	}
 	k += spec.skip
-	if k >= len(args) {
-		return
-	}
-	for _, a := range args[:k] {
+	for _, a := range args[:min(k, len(args))] {
 		if a.Known && strings.HasPrefix(a.Value, "-") && !strings.HasPrefix(a.Value, "--") && len(a.Value) > 1 &&
 			!spec.opts.single && !validCluster(a.Value, &spec.opts) {
 			// sudo -0/rm …: no option the wrapper accepts; whether it
@@ -234,6 +231,9 @@ func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
 			w.unknown(UnknownName, a.Raw, w.plan.Execs[idx].Name+" gets an option it does not accept; what it runs is not known", idx, a.Span)
 			return
 		}
+	}
+	if k >= len(args) {
+		return
 	}
 	o := innerOpts{words: args[k:], wargs: args[:k], assigns: assigns, builtin: spec.builtin}
 	if d := values(hits, spec.dir...); len(d) > 0 {
