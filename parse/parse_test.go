@@ -286,7 +286,7 @@ var extractTests = []extractTest{
 		execs: []string{"wget -qO- https://x", "wget -O out.tgz -a log.txt https://x", "wget -P dl https://x"}, writes: []string{"redirect out.tgz", "append log.txt", "mkdir dl"}},
 	{name: "rsync destination", src: "rsync -a src/ dst/; rsync x y; rsync -av src/ host:/srv/",
 		execs: []string{"rsync -a src/ dst/", "rsync x y", "rsync -av src/ host:/srv/"}, writes: []string{"copy dst/ -r", "copy y"}},
-	{name: "wrapper option it does not accept", src: "sudo -0/rm ~/0", execs: []string{"sudo -0/rm ?~/0"}, unknowns: []string{"command-name"}},
+	{name: "wrapper option it does not accept", src: "sudo -0/rm ~/0", execs: []string{"sudo -0/rm ?~/0", "sudo>-0/rm ?~/0"}, writes: []string{"delete ?~/0"}, unknowns: []string{"command-name"}},
 	{name: "sed e command", src: "sed -n '1e rm a' f", execs: []string{`sed -n "1e rm a" f`, "@1 sed>rm a"}, writes: []string{"delete a"}},
 	{name: "sed s///e", src: "sed 's/.*/x/e' f", execs: []string{"sed s/.*/x/e f"}, unknowns: []string{"shell-text"}},
 	{name: "sed w file", src: "sed -n '/x/w out.txt' f", execs: []string{`sed -n "/x/w out.txt" f`}, writes: []string{"redirect out.txt"}},

@@ -223,13 +223,15 @@ func (w *walker) unwrapSpec(c ctx, idx int, spec *wrapSpec) {
 		}
 	}
 	k += spec.skip
-	for _, a := range args[:min(k, len(args))] {
+	for i, a := range args[:min(k, len(args))] {
 		if a.Known && strings.HasPrefix(a.Value, "-") && !strings.HasPrefix(a.Value, "--") && len(a.Value) > 1 &&
 			!spec.opts.single && !validCluster(a.Value, &spec.opts) {
-			// sudo -0/rm …: no option the wrapper accepts; whether it
-			// refuses or runs something else is not known.
+			// sudo -0/rm …: no option the wrapper accepts. Whether it
+			// refuses or runs something else is not known; what it would
+			// run if that word were the command is still looked at.
 			w.unknown(UnknownName, a.Raw, w.plan.Execs[idx].Name+" gets an option it does not accept; what it runs is not known", idx, a.Span)
-			return
+			k = i
+			break
 		}
 	}
 	if k >= len(args) {
