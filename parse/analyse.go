@@ -271,6 +271,12 @@ func (w *walker) eval(c ctx, idx int) {
 // readFile reads a file named by a word through Options.ReadFile.
 // limit is set when it is over MaxBytes.
 func (w *walker) readFile(c ctx, f xword) (content string, limit bool, reason string) {
+	if !f.Known && f.Tilde && !f.Glob && strings.HasPrefix(f.Value, "~/") && !strings.ContainsAny(f.Value, "$`") {
+		// source ~/.bashrc: the tilde is $HOME, when that is known.
+		if home, ok := c.sc.get("HOME"); ok && path.IsAbs(home) {
+			f.Value, f.Known = path.Join(home, f.Value[2:]), true
+		}
+	}
 	if !f.Known {
 		return "", false, "the file name is built at run time"
 	}

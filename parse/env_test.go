@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -58,5 +59,26 @@ func TestEnv(t *testing.T) {
 	p, _ := Parse(`rm -rf $HOME`, Options{})
 	if p.Execs[0].Args[1].Known {
 		t.Error("$HOME known without Env")
+	}
+}
+
+// source ~/FILE reads $HOME/FILE when HOME is known.
+func TestSourceTilde(t *testing.T) {
+	read := func(p string) ([]byte, error) {
+		if p == "/home/u/.bashrc" {
+			return []byte("rm -rf /tmp/x\n"), nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	p, err := Parse("source ~/.bashrc", Options{Env: map[string]string{"HOME": "/home/u"}, ReadFile: read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Execs) != 2 || p.Execs[1].Name != "rm" || len(p.Unknowns) != 0 {
+		t.Errorf("execs %+v, unknowns %+v", p.Execs, p.Unknowns)
+	}
+	p, _ = Parse("source ~/.bashrc", Options{ReadFile: read}) // HOME not known
+	if len(p.Unknowns) != 1 || p.Unknowns[0].Kind != UnknownShellText {
+		t.Errorf("without HOME: unknowns %+v", p.Unknowns)
 	}
 }
