@@ -73,7 +73,7 @@ func (w *walker) codeTexts(c ctx, idx int) {
 	case "php":
 		w.php(c, idx, args)
 	case "awk", "gawk", "mawk", "nawk", "original-awk":
-		w.awk(idx, c, args)
+		w.awk(c, idx, args)
 	default:
 		if isPython(name) {
 			w.python(c, idx, args)
@@ -487,8 +487,11 @@ var awkOpts = optSpec{short: "fFvEeil", long: []string{"file", "field-separator"
 // awk handles awk's program: the first operand, or -f/--file and
 // -E/--exec files, or gawk's -e/--source text. awk programs run commands
 // (system(), print | "cmd", "cmd" | getline), so they are code texts.
-func (w *walker) awk(idx int, c ctx, args []xword) {
+func (w *walker) awk(c ctx, idx int, args []xword) {
 	hits, ops := scanOpts(args, &awkOpts)
+	if has(hits, "version", "help") {
+		return
+	}
 	found := false
 	for _, h := range hits {
 		if h.val == nil {
@@ -501,8 +504,6 @@ func (w *walker) awk(idx int, c ctx, args []xword) {
 		case "e", "source":
 			w.addCode(idx, "arg", *h.val)
 			found = true
-		case "version", "help":
-			return
 		}
 	}
 	if !found && len(ops) > 0 {
